@@ -1,0 +1,14 @@
+#include <CLI/CLI.hpp>
+
+#include "bench.hpp"
+#include "commands.hpp"
+
+namespace requip::cli {
+
+void add_bench_command(CLI::App& app) {
+  auto* bench = app.add_subcommand("bench", "measure performance; figures with same-run baselines");
+  bench->require_subcommand(1);
+  add_bench_brain(*bench);
+}
+
+}  // namespace requip::cli

@@ -1,0 +1,29 @@
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "builtin_skills.hpp"
+#include "commands.hpp"
+#include "line_reader.hpp"
+#include "paths.hpp"
+#include "repl.hpp"
+
+namespace requip::cli {
+
+void add_chat_command(CLI::App& app) {
+  auto* chat =
+      app.add_subcommand("chat", "talk to an agent in a REPL (reads stdin to EOF if piped)");
+  auto history = std::make_shared<std::string>((data_home() / "history").string());
+  chat->add_option("--history", *history, "history file for interactive sessions ('' keeps none)")
+      ->capture_default_str();
+  chat->callback([history] {
+    Brain brain;
+    for (auto& skill : make_builtin_skills())
+      brain.add(std::move(skill));
+    LineReader reader{std::filesystem::path(*history)};
+    Repl repl(brain, reader, std::cout);
+    repl.run();
+  });
+}
+
+}  // namespace requip::cli

@@ -1,0 +1,73 @@
+#include "repl.hpp"
+
+#include <fmt/ostream.h>
+
+#include <ostream>
+
+namespace requip::cli {
+
+namespace {
+constexpr const char* help_text =
+    "Type a message and a skill answers. Commands:\n"
+    "  /help    this help\n"
+    "  /skills  the skills loaded, with what they do\n"
+    "  /quit    leave (end of input works too)";
+}
+
+Repl::Repl(Brain& brain, LineReader& reader, std::ostream& out)
+    : brain_(brain), reader_(reader), out_(out) {}
+
+void Repl::run() {
+  if (reader_.interactive()) {
+    fmt::print(out_, "requip chat: type a message, /help for commands, /quit to leave.\n");
+  }
+  while (auto line = reader_.next("you> ")) {
+    if (!line->empty() && line->front() == '/') {
+      if (!command(*line)) break;
+    } else {
+      converse(*line);
+    }
+    out_.flush();
+  }
+}
+
+bool Repl::command(const std::string& line) {
+  const std::string name = line.substr(0, line.find(' '));
+  if (name == "/quit" || name == "/exit") return false;
+  if (name == "/help") {
+    fmt::print(out_, "{}\n", help_text);
+  } else if (name == "/skills") {
+    for (const auto& skill : brain_.skills()) {
+      fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill->name(), skill->version(),
+                 to_string(skill->kind()), skill->description());
+    }
+  } else {
+    fmt::print(out_, "! unknown command '{}': type /help for the list\n", name);
+  }
+  return true;
+}
+
+void Repl::converse(const std::string& line) {
+  Reply reply = brain_.think(line);
+  if (!reply.error.empty()) {
+    fmt::print(out_, "! {}\n", reply.error);
+    return;
+  }
+  if (!reply.answered() && !brain_.busy() && reply.notices.empty()) {
+    fmt::print(out_, "I have no skill for that yet. Type /skills to see what I can do.\n");
+    return;
+  }
+  print(reply);
+  // Multi-step answers continue on ticks; finish them before the next prompt.
+  while (brain_.busy())
+    print(brain_.tick());
+}
+
+void Repl::print(const Reply& reply) {
+  for (const auto& notice : reply.notices)
+    fmt::print(out_, "! {}\n", notice);
+  for (const auto& text : reply.lines)
+    fmt::print(out_, "{}\n", text);
+}
+
+}  // namespace requip::cli

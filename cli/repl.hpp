@@ -1,0 +1,31 @@
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "line_reader.hpp"
+#include "requip/core/brain.hpp"
+
+namespace requip::cli {
+
+// The chat loop: reads lines, runs slash commands, sends everything else to the brain and
+// prints each reply. Bad input is reported and the loop goes on.
+class Repl {
+ public:
+  Repl(Brain& brain, LineReader& reader, std::ostream& out);
+
+  // Runs until /quit or end of input.
+  void run();
+
+ private:
+  // Returns false when the loop should end.
+  bool command(const std::string& line);
+  void converse(const std::string& line);
+  void print(const Reply& reply);
+
+  Brain& brain_;
+  LineReader& reader_;
+  std::ostream& out_;
+};
+
+}  // namespace requip::cli

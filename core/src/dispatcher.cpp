@@ -1,0 +1,50 @@
+#include "requip/core/dispatcher.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace requip {
+
+std::optional<std::string> Dispatcher::submit(Algorithm algorithm) {
+  if (queue_.size() >= capacity_) {
+    ++refused_;
+    return fmt::format("dispatcher queue is full ({} algorithms): refused an algorithm from '{}'",
+                       capacity_, algorithm.origin().empty() ? "?" : algorithm.origin());
+  }
+  queue_.push_back({std::move(algorithm), next_sequence_++});
+  return std::nullopt;
+}
+
+std::optional<StepOutput> Dispatcher::tick() {
+  if (queue_.empty()) return std::nullopt;
+  // The queue is short (bounded, usually a handful), so a linear scan beats a heap that
+  // would have to be re-ordered on every pre-emption.
+  auto most_urgent =
+      std::min_element(queue_.begin(), queue_.end(), [](const auto& a, const auto& b) {
+        if (a.algorithm.priority() != b.algorithm.priority()) {
+          return a.algorithm.priority() < b.algorithm.priority();
+        }
+        return a.sequence < b.sequence;
+      });
+  StepOutput output;
+  output.origin = most_urgent->algorithm.origin();
+  bool finished = false;
+  try {
+    StepResult result = most_urgent->algorithm.advance();
+    output.line = std::move(result.line);
+    output.aborted = result.abort;
+    finished = most_urgent->algorithm.finished();
+  } catch (const std::exception& error) {
+    output.failure = error.what();
+  } catch (...) {
+    output.failure = "unknown exception";
+  }
+  if (finished || !output.failure.empty()) {
+    output.aborted = output.aborted || !output.failure.empty();
+    queue_.erase(most_urgent);
+  }
+  return output;
+}
+
+}  // namespace requip

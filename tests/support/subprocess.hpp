@@ -1,0 +1,24 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace requip::test {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// Runs a program to completion with the given standard input and extra environment,
+// capturing both output streams. Standard input is a pipe, never a terminal.
+ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input = {},
+                          const std::map<std::string, std::string>& environment = {});
+
+// The `requip` binary of this build, with arguments.
+ProcessResult run_requip(const std::vector<std::string>& arguments, const std::string& input = {},
+                         const std::map<std::string, std::string>& environment = {});
+
+}  // namespace requip::test

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "requip/core/skill.hpp"
+#include "requip/plugin_abi.h"
+
+namespace requip::plugins {
+
+namespace detail {
+class SharedLibrary;
+}
+
+class PluginSkill;
+
+// What a plugin declares about itself, read from its descriptor.
+struct PluginInfo {
+  std::filesystem::path file;
+  std::string name;
+  std::string version;
+  std::string description;
+  std::vector<std::string> examples;
+  std::string min_host_version;
+  SkillKind kind = SkillKind::regular;
+  std::uint16_t abi_major = 0;
+  std::uint16_t abi_minor = 0;
+};
+
+// How a host treats the skills it creates from plugins.
+struct SkillPolicy {
+  // Consecutive failing hooks after which a skill stops being called.
+  int quarantine_after = 3;
+  // The skills of the brain, for plugins that list them (callback_skills).
+  std::function<std::vector<std::shared_ptr<Skill>>()> brain_skills;
+};
+
+// A library that passed every check: the ABI version, the descriptor's size, the host
+// version and the hooks. It stays loaded while this object, or any skill or algorithm
+// created from it, is alive.
+class LoadedPlugin {
+ public:
+  const PluginInfo& info() const { return info_; }
+  const requip_plugin_descriptor& descriptor() const { return *descriptor_; }
+
+  // A new skill instance. Throws PluginError naming the file if the plugin fails to create it.
+  std::shared_ptr<PluginSkill> create(SkillPolicy policy = {}) const;
+
+ private:
+  friend LoadedPlugin load_plugin(const std::filesystem::path& file);
+  LoadedPlugin(std::shared_ptr<detail::SharedLibrary> library,
+               const requip_plugin_descriptor* descriptor, PluginInfo info);
+
+  std::shared_ptr<detail::SharedLibrary> library_;
+  const requip_plugin_descriptor* descriptor_;
+  PluginInfo info_;
+};
+
+// Loads and checks a plugin file, creating nothing. Throws PluginError with a one-line
+// reason naming the file (both versions for a version mismatch).
+LoadedPlugin load_plugin(const std::filesystem::path& file);
+
+}  // namespace requip::plugins

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "requip/core/kokoro.hpp"
+#include "requip/core/skill.hpp"
+#include "requip/plugin_abi.h"
+
+// The host's definitions of the types plugin_abi.h leaves opaque.
+struct requip_host_text {
+  std::string value;
+};
+
+struct requip_host_context {
+  requip::Kokoro* kokoro = nullptr;  // the brain's, while the skill is attached
+  std::function<std::vector<std::shared_ptr<requip::Skill>>()> brain_skills;
+};
+
+namespace requip::plugins::detail {
+
+// The callback table every plugin instance receives; static, it outlives them all.
+const requip_host_api& host_api();
+
+inline requip_string to_c(std::string_view text) {
+  return {text.data(), text.size()};
+}
+inline std::string_view to_view(requip_string text) {
+  return text.size == 0 ? std::string_view() : std::string_view(text.data, text.size);
+}
+
+}  // namespace requip::plugins::detail

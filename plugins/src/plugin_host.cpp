@@ -1,0 +1,158 @@
+#include "requip/plugins/plugin_host.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "folder_watcher.hpp"
+#include "requip/plugins/plugin_error.hpp"
+
+namespace requip::plugins {
+
+namespace {
+
+std::vector<std::filesystem::path> libraries_in(const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    if (entry.path().extension() == ".so" && entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+void note(std::vector<std::string>& report, std::string line, bool problem) {
+  if (problem) {
+    spdlog::warn("{}", line);
+  } else {
+    spdlog::info("{}", line);
+  }
+  report.push_back(std::move(line));
+}
+
+}  // namespace
+
+PluginHost::PluginHost(Brain& brain, PluginHostOptions options)
+    : brain_(brain), options_(std::move(options)) {
+  if (!options_.watch) return;
+  watcher_ = std::make_unique<detail::FolderWatcher>(
+      options_.folders,
+      [this](const std::filesystem::path& file, detail::FolderWatcher::Change change) {
+        // Loading and checking happen here, off the thread that runs turns.
+        Prepared prepared = change == detail::FolderWatcher::Change::removed
+                                ? Prepared{file, std::nullopt, {}, true}
+                                : prepare(file);
+        std::lock_guard lock(pending_mutex_);
+        pending_.push_back(std::move(prepared));
+      });
+}
+
+PluginHost::~PluginHost() {
+  watcher_.reset();
+}
+
+PluginHost::Prepared PluginHost::prepare(const std::filesystem::path& file) const {
+  try {
+    return {file, load_plugin(file), {}, false};
+  } catch (const PluginError& error) {
+    return {file, std::nullopt, error.what(), false};
+  }
+}
+
+std::vector<std::string> PluginHost::rescan() {
+  {
+    std::lock_guard lock(pending_mutex_);
+    pending_.clear();  // the scan below covers whatever the watcher had seen
+  }
+  std::vector<std::string> report;
+  std::vector<std::filesystem::path> present;
+  for (const auto& folder : options_.folders) {
+    for (auto& file : libraries_in(folder)) {
+      apply(prepare(file), report);
+      present.push_back(std::move(file));
+    }
+  }
+  std::vector<std::filesystem::path> gone;
+  for (const auto& [file, skill] : serving_) {
+    if (std::find(present.begin(), present.end(), file) == present.end()) gone.push_back(file);
+  }
+  for (const auto& file : gone)
+    unload(file, report);
+  return report;
+}
+
+std::vector<std::string> PluginHost::apply_pending() {
+  std::vector<Prepared> batch;
+  {
+    std::lock_guard lock(pending_mutex_);
+    batch.swap(pending_);
+  }
+  std::vector<std::string> report;
+  for (auto& prepared : batch)
+    apply(std::move(prepared), report);
+  return report;
+}
+
+void PluginHost::apply(Prepared prepared, std::vector<std::string>& report) {
+  const std::filesystem::path& file = prepared.file;
+  if (prepared.removed) {
+    unload(file, report);
+    return;
+  }
+  const bool was_serving = serving_.count(file) > 0;
+  const char* outcome = was_serving ? "; the previous version keeps serving" : "";
+  if (!prepared.plugin) {
+    refused_[file] = prepared.problem;
+    note(report, fmt::format("{}{}", prepared.problem, outcome), true);
+    return;
+  }
+  std::shared_ptr<PluginSkill> skill;
+  try {
+    skill = prepared.plugin->create(
+        {options_.quarantine_after, [&brain = brain_] { return brain.skills(); }});
+  } catch (const PluginError& error) {
+    refused_[file] = error.what();
+    note(report, fmt::format("{}{}", error.what(), outcome), true);
+    return;
+  }
+  if (was_serving && serving_[file]->name() != skill->name()) brain_.remove(serving_[file]->name());
+  brain_.add(skill);  // a same-named skill hands its state over
+  refused_.erase(file);
+  serving_[file] = skill;
+  note(report,
+       fmt::format("{} skill '{}' {} from {}", was_serving ? "reloaded" : "loaded", skill->name(),
+                   skill->version(), file.string()),
+       false);
+}
+
+void PluginHost::unload(const std::filesystem::path& file, std::vector<std::string>& report) {
+  refused_.erase(file);
+  auto found = serving_.find(file);
+  if (found == serving_.end()) return;
+  // A compiler or copier that recreates the file deletes it first; the write that follows
+  // replaces the skill with its state, so there is nothing to unload.
+  std::error_code ignored;
+  if (std::filesystem::exists(file, ignored)) return;
+  const std::string name = found->second->name();
+  brain_.remove(name);
+  serving_.erase(found);
+  note(report, fmt::format("unloaded skill '{}': {} was removed", name, file.string()), false);
+}
+
+std::vector<PluginStatus> PluginHost::status() const {
+  std::map<std::filesystem::path, PluginStatus> by_file;
+  for (const auto& [file, skill] : serving_) {
+    by_file[file] = {file, skill->info(), skill->quarantined(), {}};
+  }
+  for (const auto& [file, problem] : refused_) {
+    by_file[file].file = file;
+    by_file[file].problem = problem;
+  }
+  std::vector<PluginStatus> result;
+  for (auto& [file, status] : by_file)
+    result.push_back(std::move(status));
+  return result;
+}
+
+}  // namespace requip::plugins

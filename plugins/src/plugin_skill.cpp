@@ -1,0 +1,168 @@
+#include "requip/plugins/plugin_skill.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "host_api.hpp"
+#include "requip/plugins/plugin_error.hpp"
+
+namespace requip::plugins {
+
+namespace {
+
+// More steps than any real answer has; a bigger count is a plugin bug, not an allocation.
+constexpr std::uint32_t max_steps = 1u << 16;
+
+}  // namespace
+
+std::shared_ptr<PluginSkill> LoadedPlugin::create(SkillPolicy policy) const {
+  return std::make_shared<PluginSkill>(*this, std::move(policy));
+}
+
+void PluginSkill::InstanceDeleter::operator()(requip_plugin_instance* instance) const {
+  plugin.descriptor().on_destroy(instance);
+}
+
+PluginSkill::PluginSkill(LoadedPlugin plugin, SkillPolicy policy)
+    : plugin_(std::move(plugin)),
+      policy_(std::move(policy)),
+      context_(std::make_unique<requip_host_context>()),
+      instance_(nullptr, InstanceDeleter{plugin_}) {
+  context_->brain_skills = policy_.brain_skills;
+  requip_host_text error;
+  requip_plugin_instance* created =
+      plugin_.descriptor().on_create(&detail::host_api(), context_.get(), &error);
+  if (!created) {
+    throw PluginError(
+        info().file,
+        fmt::format("on_create failed: {}", error.value.empty() ? "no reason given" : error.value));
+  }
+  instance_.reset(created);
+}
+
+PluginSkill::~PluginSkill() = default;
+
+std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
+  const auto& d = plugin_.descriptor();
+  if (quarantined_ || !d.on_input) return std::nullopt;
+  const requip_stimulus heard{detail::to_c(stimulus.ear), detail::to_c(stimulus.skin),
+                              detail::to_c(stimulus.eye)};
+  requip_answer answer{};
+  requip_host_text error;
+  const requip_status status = d.on_input(instance_.get(), &heard, &answer, &error);
+  return settle("input", status, error.value, answer);
+}
+
+std::optional<Algorithm> PluginSkill::tick() {
+  const auto& d = plugin_.descriptor();
+  if (quarantined_ || !d.on_tick) return std::nullopt;
+  requip_answer answer{};
+  requip_host_text error;
+  const requip_status status = d.on_tick(instance_.get(), &answer, &error);
+  return settle("tick", status, error.value, answer);
+}
+
+std::optional<Algorithm> PluginSkill::settle(const char* hook, requip_status status,
+                                             const std::string& error, requip_answer answer) {
+  if (status != REQUIP_STATUS_OK) {
+    // Nothing the plugin handed back is trusted after a failure, but it is still freed.
+    if (answer.algorithm) plugin_.descriptor().on_algorithm_destroy(answer.algorithm);
+    throw std::runtime_error(count_failure(hook, error.empty() ? "no reason given" : error));
+  }
+  failures_ = 0;
+  if (!answer.algorithm) return std::nullopt;
+  return adopt(answer);
+}
+
+std::string PluginSkill::count_failure(const char* hook, const std::string& reason) {
+  ++failures_;
+  last_failure_ = fmt::format("{} (plugin {}, hook {})", reason, info().file.string(), hook);
+  if (failures_ < policy_.quarantine_after) return last_failure_;
+  quarantined_ = true;
+  const std::string report = fmt::format(
+      "{}; quarantined after {} consecutive failures, replace the plugin file to "
+      "load a fixed version",
+      last_failure_, failures_);
+  spdlog::error("skill '{}': {}", name(), report);
+  return report;
+}
+
+// The plugin's algorithm becomes steps that call back into it; each holds the handle, whose
+// deleter holds the library, so queued steps keep the code they run loaded.
+Algorithm PluginSkill::adopt(requip_answer answer) const {
+  LoadedPlugin plugin = plugin_;
+  std::shared_ptr<requip_plugin_algorithm> handle(
+      answer.algorithm, [plugin](requip_plugin_algorithm* algorithm) {
+        plugin.descriptor().on_algorithm_destroy(algorithm);
+      });
+  if (answer.steps == 0 || answer.steps > max_steps) {
+    throw std::runtime_error(fmt::format("plugin {} answered with {} steps; an answer has 1 to {}",
+                                         info().file.string(), answer.steps, max_steps));
+  }
+  Step step = [handle, plugin] {
+    requip_host_text line, error;
+    bool has_line = false;
+    requip_step_outcome outcome = REQUIP_STEP_CONTINUE;
+    if (plugin.descriptor().on_algorithm_step(handle.get(), &line, &has_line, &outcome, &error) !=
+        REQUIP_STATUS_OK) {
+      throw std::runtime_error(
+          fmt::format("{} (plugin {})", error.value, plugin.info().file.string()));
+    }
+    StepResult result;
+    if (has_line) result.line = std::move(line.value);
+    result.abort = outcome == REQUIP_STEP_ABORT;
+    return result;
+  };
+  return Algorithm(std::vector<Step>(answer.steps, step), answer.priority);
+}
+
+namespace {
+
+// For hooks the brain does not contain: a failure is logged, never thrown.
+void log_failure(const PluginSkill& skill, const char* hook, const requip_host_text& error) {
+  spdlog::warn("skill '{}' (plugin {}) failed in {}: {}", skill.name(), skill.info().file.string(),
+               hook, error.value);
+}
+
+}  // namespace
+
+void PluginSkill::on_attach() {
+  context_->kokoro = &kokoro();
+  const auto& d = plugin_.descriptor();
+  requip_host_text error;
+  if (d.on_attach && d.on_attach(instance_.get(), &error) != REQUIP_STATUS_OK) {
+    log_failure(*this, "attach", error);
+  }
+}
+
+void PluginSkill::on_detach() {
+  const auto& d = plugin_.descriptor();
+  requip_host_text error;
+  if (d.on_detach && d.on_detach(instance_.get(), &error) != REQUIP_STATUS_OK) {
+    log_failure(*this, "detach", error);
+  }
+  context_->kokoro = nullptr;
+}
+
+std::string PluginSkill::save_state() const {
+  const auto& d = plugin_.descriptor();
+  requip_host_text state, error;
+  if (d.on_save_state && d.on_save_state(instance_.get(), &state, &error) != REQUIP_STATUS_OK) {
+    log_failure(*this, "save_state", error);
+    return {};
+  }
+  return state.value;
+}
+
+void PluginSkill::restore_state(std::string_view state) {
+  const auto& d = plugin_.descriptor();
+  requip_host_text error;
+  if (d.on_restore_state &&
+      d.on_restore_state(instance_.get(), detail::to_c(state), &error) != REQUIP_STATUS_OK) {
+    log_failure(*this, "restore_state", error);
+  }
+}
+
+}  // namespace requip::plugins

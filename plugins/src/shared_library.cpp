@@ -1,0 +1,62 @@
+#include "shared_library.hpp"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <string>
+#include <system_error>
+
+#include "requip/plugins/plugin_error.hpp"
+
+namespace requip::plugins::detail {
+
+namespace {
+
+std::filesystem::path private_copy(const std::filesystem::path& file) {
+  std::string name =
+      (std::filesystem::temp_directory_path() / ("requip-" + file.stem().string() + "-XXXXXX.so"))
+          .string();
+  const int fd = ::mkstemps(name.data(), 3);
+  if (fd < 0) {
+    throw PluginError(file, "cannot create a private copy in " +
+                                std::filesystem::temp_directory_path().string() +
+                                "; check that the temp folder is writable");
+  }
+  ::close(fd);
+  std::error_code error;
+  std::filesystem::copy_file(file, name, std::filesystem::copy_options::overwrite_existing, error);
+  if (error) {
+    std::filesystem::remove(name, error);
+    throw PluginError(file, "cannot be read: " + error.message());
+  }
+  return name;
+}
+
+}  // namespace
+
+SharedLibrary::SharedLibrary(const std::filesystem::path& file) : copy_(private_copy(file)) {
+  namespace mode = boost::dll::load_mode;
+  try {
+    library_ = std::make_unique<boost::dll::shared_library>(boost::dll::fs::path(copy_),
+                                                            mode::rtld_local | mode::rtld_now);
+  } catch (const std::exception& error) {
+    std::error_code ignored;
+    std::filesystem::remove(copy_, ignored);
+    throw PluginError(file, std::string("is not a loadable shared library (") + error.what() +
+                                "); rebuild it with requip_add_skill_plugin for this machine");
+  }
+}
+
+SharedLibrary::~SharedLibrary() {
+  library_.reset();  // unload before the file goes, so that nothing maps a missing file
+  std::error_code ignored;
+  std::filesystem::remove(copy_, ignored);
+}
+
+void* SharedLibrary::symbol(const char* name) const {
+  return ::dlsym(library_->native(), name);
+}
+
+}  // namespace requip::plugins::detail

@@ -1,13 +1,10 @@
 #include "builtin_skills.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <chrono>
-#include <ctime>
 
 namespace requip::cli {
 
@@ -47,42 +44,6 @@ class Greeter final : public Skill {
   }
 };
 
-class Parrot final : public Skill {
- public:
-  std::string name() const override { return "parrot"; }
-  std::string description() const override { return "repeats what follows 'say'"; }
-  std::vector<std::string> examples() const override { return {"say hello", "repeat after me"}; }
-
-  std::optional<Algorithm> input(const Stimulus& stimulus) override {
-    if (auto rest = after_word(stimulus.ear, "say")) return Algorithm::say(*rest);
-    if (auto rest = after_word(stimulus.ear, "repeat")) return Algorithm::say(*rest);
-    return std::nullopt;
-  }
-};
-
-class Clock final : public Skill {
- public:
-  std::string name() const override { return "clock"; }
-  std::string description() const override { return "tells the time and the date"; }
-  std::vector<std::string> examples() const override {
-    return {"what time is it", "what's the date today"};
-  }
-
-  std::optional<Algorithm> input(const Stimulus& stimulus) override {
-    const std::string text = lowercase(stimulus.ear);
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    if (text.find("time") != std::string::npos) {
-      return Algorithm::say(fmt::format("It is {:%H:%M}.", local));
-    }
-    if (text.find("date") != std::string::npos || text.find("day is it") != std::string::npos) {
-      return Algorithm::say(fmt::format("Today is {:%A, %d %B %Y}.", local));
-    }
-    return std::nullopt;
-  }
-};
-
 // Answers over several ticks, one number per step: the simplest multi-step algorithm.
 class Counter final : public Skill {
  public:
@@ -111,8 +72,7 @@ class Counter final : public Skill {
 }  // namespace
 
 std::vector<std::shared_ptr<Skill>> make_builtin_skills() {
-  return {std::make_shared<Greeter>(), std::make_shared<Parrot>(), std::make_shared<Clock>(),
-          std::make_shared<Counter>()};
+  return {std::make_shared<Greeter>(), std::make_shared<Counter>()};
 }
 
 }  // namespace requip::cli

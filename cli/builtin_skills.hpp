@@ -7,7 +7,8 @@
 
 namespace requip::cli {
 
-// Small skills compiled into the program so that a fresh `requip chat` has something to say.
+// Small skills compiled into the program, beside the bundled plugins (parrot, clock,
+// calculator, notes, catalog) that `requip chat` loads from their shared libraries.
 std::vector<std::shared_ptr<Skill>> make_builtin_skills();
 
 }  // namespace requip::cli

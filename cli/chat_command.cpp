@@ -6,7 +6,9 @@
 #include "commands.hpp"
 #include "line_reader.hpp"
 #include "paths.hpp"
+#include "plugin_folders.hpp"
 #include "repl.hpp"
+#include "repl_plugins.hpp"
 
 namespace requip::cli {
 
@@ -16,12 +18,17 @@ void add_chat_command(CLI::App& app) {
   auto history = std::make_shared<std::string>((data_home() / "history").string());
   chat->add_option("--history", *history, "history file for interactive sessions ('' keeps none)")
       ->capture_default_str();
-  chat->callback([history] {
+  auto plugin_folder = std::make_shared<std::string>();
+  add_plugins_option(*chat, *plugin_folder);
+  chat->callback([history, plugin_folder] {
     Brain brain;
     for (auto& skill : make_builtin_skills())
       brain.add(std::move(skill));
+    plugins::PluginHost plugins(brain, plugin_host_options(*plugin_folder, true));
+    plugins.rescan();  // refusals are logged on stderr; the chat goes on without them
     LineReader reader{std::filesystem::path(*history)};
     Repl repl(brain, reader, std::cout);
+    add_plugin_commands(repl, plugins);
     repl.run();
   });
 }

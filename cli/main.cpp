@@ -1,3 +1,4 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -5,6 +6,9 @@
 #include "requip/core/version.hpp"
 
 int main(int argc, char** argv) {
+  // Logs go to stderr, so that piped replies on stdout stay clean.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("requip"));
+
   CLI::App app{"requip: an agent whose skills are swapped live and chosen by a learned router"};
   app.set_version_flag("--version", "requip " REQUIP_VERSION_STRING);
   app.require_subcommand(1);
@@ -18,6 +22,7 @@ int main(int argc, char** argv) {
 
   requip::cli::add_chat_command(app);
   requip::cli::add_bench_command(app);
+  requip::cli::add_plugins_command(app);
 
   try {
     app.parse(argc, argv);

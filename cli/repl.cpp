@@ -2,6 +2,7 @@
 
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <ostream>
 
 namespace requip::cli {
@@ -16,6 +17,14 @@ constexpr const char* help_text =
 
 Repl::Repl(Brain& brain, LineReader& reader, std::ostream& out)
     : brain_(brain), reader_(reader), out_(out) {}
+
+void Repl::add_command(ReplCommand command) {
+  commands_.push_back(std::move(command));
+}
+
+void Repl::on_turn_boundary(std::function<void(std::ostream&)> hook) {
+  boundary_hooks_.push_back(std::move(hook));
+}
 
 void Repl::run() {
   if (reader_.interactive()) {
@@ -36,6 +45,12 @@ bool Repl::command(const std::string& line) {
   if (name == "/quit" || name == "/exit") return false;
   if (name == "/help") {
     fmt::print(out_, "{}\n", help_text);
+    for (const auto& extra : commands_)
+      fmt::print(out_, "  {:<8} {}\n", extra.name, extra.help);
+  } else if (auto extra = std::find_if(commands_.begin(), commands_.end(),
+                                       [&](const ReplCommand& c) { return c.name == name; });
+             extra != commands_.end()) {
+    extra->run(out_);
   } else if (name == "/skills") {
     for (const auto& skill : brain_.skills()) {
       fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill->name(), skill->version(),
@@ -48,6 +63,10 @@ bool Repl::command(const std::string& line) {
 }
 
 void Repl::converse(const std::string& line) {
+  for (const auto& hook : boundary_hooks_)
+    hook(out_);
+  // Continuous skills (timers, reminders) get a tick between turns when nothing is pending.
+  if (!brain_.busy()) print(brain_.tick());
   Reply reply = brain_.think(line);
   if (!reply.error.empty()) {
     fmt::print(out_, "! {}\n", reply.error);

@@ -34,6 +34,20 @@ std::filesystem::path private_copy(const std::filesystem::path& file) {
   return name;
 }
 
+// Boost wraps the loader's message in its own words and names our private copy; keep only
+// what the dynamic loader said ("file too short", "undefined symbol: ...").
+std::string loader_reason(std::string message, const std::filesystem::path& copy) {
+  const std::string marker = "dlerror system message: ";
+  if (auto start = message.find(marker); start != std::string::npos) {
+    message = message.substr(start + marker.size());
+    if (auto end = message.rfind("):"); end != std::string::npos) message.resize(end);
+  }
+  if (auto named = message.find(copy.string() + ": "); named != std::string::npos) {
+    message.erase(named, copy.string().size() + 2);
+  }
+  return message;
+}
+
 }  // namespace
 
 SharedLibrary::SharedLibrary(const std::filesystem::path& file) : copy_(private_copy(file)) {
@@ -44,7 +58,8 @@ SharedLibrary::SharedLibrary(const std::filesystem::path& file) : copy_(private_
   } catch (const std::exception& error) {
     std::error_code ignored;
     std::filesystem::remove(copy_, ignored);
-    throw PluginError(file, std::string("is not a loadable shared library (") + error.what() +
+    throw PluginError(file, "is not a loadable shared library (" +
+                                loader_reason(error.what(), copy_) +
                                 "); rebuild it with requip_add_skill_plugin for this machine");
   }
 }

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
 
@@ -39,7 +41,11 @@ TEST_CASE("chat: bad input gets a one-line reason and the REPL keeps going", "[c
 TEST_CASE("chat: slash commands list skills, reject unknowns, and /quit ends", "[cli][chat]") {
   auto result = chat("/skills\n/nope\n/quit\nsay unreachable\n");
   CHECK(result.exit_code == 0);
-  CHECK_THAT(result.out, Catch::Contains("greeter") && Catch::Contains("counter"));
+  // Built-in skills and the bundled plugins alike.
+  CHECK_THAT(result.out, Catch::Contains("greeter") && Catch::Contains("counter") &&
+                             Catch::Contains("parrot") && Catch::Contains("calculator") &&
+                             Catch::Contains("clock") && Catch::Contains("notes") &&
+                             Catch::Contains("catalog"));
   CHECK_THAT(result.out, Catch::Contains("! unknown command '/nope'"));
   CHECK_THAT(result.out, !Catch::Contains("unreachable"));
 }
@@ -47,4 +53,33 @@ TEST_CASE("chat: slash commands list skills, reject unknowns, and /quit ends", "
 TEST_CASE("chat: input no skill takes gets a pointer to /skills", "[cli][chat]") {
   auto result = chat("xyzzy\n");
   CHECK(result.out == "I have no skill for that yet. Type /skills to see what I can do.\n");
+}
+
+TEST_CASE("chat: the bundled plugins answer from their shared libraries", "[cli][chat][plugins]") {
+  auto result = chat("calculate (1 + 2) * 4\ncalculate 2 +\ntake a note buy milk\nlist my notes\n");
+  CHECK(result.exit_code == 0);
+  CHECK(result.out ==
+        "12\n"
+        "I cannot calculate that: expected a number at position 3.\n"
+        "Noted (1 in total).\n"
+        "You have 1 note:\n"
+        "1. buy milk\n");
+}
+
+TEST_CASE("chat: /reload rescans the plugins and the chat goes on", "[cli][chat][plugins]") {
+  auto result = chat("/reload\nsay still here\n");
+  CHECK_THAT(result.out, Catch::Contains("! reloaded skill 'parrot' 1.0.0") &&
+                             Catch::EndsWith("plugins rescanned\nstill here\n"));
+}
+
+TEST_CASE("chat: a garbage .so in the plugin folder is refused and the agent keeps serving",
+          "[cli][chat][plugins]") {
+  requip::test::TempDir home, folder;
+  std::ofstream(folder / "garbage.so") << "not a library";
+  auto result = run_requip({"chat", "--plugins", folder.path().string()}, "say hi\n",
+                           {{"XDG_DATA_HOME", home.path().string()}});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out == "hi\n");
+  CHECK_THAT(result.err, Catch::Contains((folder / "garbage.so").string()) &&
+                             Catch::Contains("is not a loadable shared library"));
 }

@@ -1,0 +1,46 @@
+#include "plugin_folders.hpp"
+
+#include <CLI/CLI.hpp>
+#include <stdexcept>
+
+#include "paths.hpp"
+
+namespace requip::cli {
+
+std::optional<std::filesystem::path> bundled_plugin_folder() {
+  std::error_code error;
+  const auto executable = std::filesystem::canonical("/proc/self/exe", error);
+  if (error) return std::nullopt;
+  for (const char* relative :
+       {REQUIP_BUNDLED_FROM_BUILD_BINARY, REQUIP_BUNDLED_FROM_INSTALLED_BINARY}) {
+    const auto folder = (executable.parent_path() / relative).lexically_normal();
+    if (std::filesystem::is_directory(folder, error)) return folder;
+  }
+  return std::nullopt;
+}
+
+plugins::PluginHostOptions plugin_host_options(const std::string& folder, bool watch) {
+  plugins::PluginHostOptions options;
+  options.watch = watch;
+  if (auto bundled = bundled_plugin_folder()) options.folders.push_back(*bundled);
+  std::error_code error;
+  if (folder.empty()) {
+    const auto user_folder = data_home() / "plugins";
+    std::filesystem::create_directories(user_folder, error);
+    if (std::filesystem::is_directory(user_folder, error)) options.folders.push_back(user_folder);
+  } else if (std::filesystem::is_directory(folder, error)) {
+    options.folders.emplace_back(folder);
+  } else {
+    throw std::runtime_error("plugin folder '" + folder +
+                             "' does not exist; create it or pass an existing folder to --plugins");
+  }
+  return options;
+}
+
+void add_plugins_option(CLI::App& command, std::string& folder) {
+  command.add_option("--plugins", folder,
+                     "plugin folder to load and watch, instead of $XDG_DATA_HOME/requip/plugins "
+                     "(bundled plugins load too)");
+}
+
+}  // namespace requip::cli

@@ -1,0 +1,18 @@
+#include <catch2/catch.hpp>
+
+#include "bundled_plugin.hpp"
+
+using requip::Brain;
+using requip::test::answer;
+using requip::test::bundled_skill;
+
+TEST_CASE("catalog plugin: lists every skill of the brain with what it does",
+          "[plugins][catalog]") {
+  Brain brain;
+  brain.add(bundled_skill("parrot", brain));
+  brain.add(bundled_skill("catalog", brain));
+  CHECK(answer(brain, "what can you do?") ==
+        std::vector<std::string>{
+            "I can use these skills:", "  parrot: repeats what follows 'say' or 'repeat'",
+            "  catalog: lists the skills and what they do"});
+}

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "folder_watcher.hpp"
 #include "requip/plugins/plugin_error.hpp"
@@ -119,7 +120,7 @@ void PluginHost::apply(Prepared prepared, std::vector<std::string>& report) {
   if (was_serving && serving_[file]->name() != skill->name()) brain_.remove(serving_[file]->name());
   brain_.add(skill);  // a same-named skill hands its state over
   refused_.erase(file);
-  serving_[file] = skill;
+  retire(std::exchange(serving_[file], skill));
   note(report,
        fmt::format("{} skill '{}' {} from {}", was_serving ? "reloaded" : "loaded", skill->name(),
                    skill->version(), file.string()),
@@ -136,8 +137,15 @@ void PluginHost::unload(const std::filesystem::path& file, std::vector<std::stri
   if (std::filesystem::exists(file, ignored)) return;
   const std::string name = found->second->name();
   brain_.remove(name);
+  retire(std::move(found->second));
   serving_.erase(found);
   note(report, fmt::format("unloaded skill '{}': {} was removed", name, file.string()), false);
+}
+
+void PluginHost::retire(std::shared_ptr<PluginSkill> skill) {
+  // dlclose and unmapping take milliseconds; a turn should not wait for them. Algorithms
+  // still queued keep their own reference, and the library, until they finish.
+  if (watcher_ && skill) watcher_->post([skill = std::move(skill)]() mutable { skill.reset(); });
 }
 
 std::vector<PluginStatus> PluginHost::status() const {

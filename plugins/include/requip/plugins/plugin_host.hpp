@@ -72,6 +72,8 @@ class PluginHost {
   Prepared prepare(const std::filesystem::path& file) const;
   void apply(Prepared prepared, std::vector<std::string>& report);
   void unload(const std::filesystem::path& file, std::vector<std::string>& report);
+  // Drops a replaced skill; its library is unloaded off the thread that runs turns.
+  void retire(std::shared_ptr<PluginSkill> skill);
 
   Brain& brain_;
   PluginHostOptions options_;

@@ -2,20 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <cmath>
 
 #include "expression.hpp"
 #include "requip/plugin.hpp"
+#include "text.hpp"
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  for (char& c : result)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
+using requip::bundled::lowercase;
 
 std::string format_number(double value) {
   if (std::fabs(value) < 1e15 && value == std::round(value)) return fmt::format("{:.0f}", value);
@@ -34,9 +29,7 @@ class Calculator final : public requip::Skill {
   }
 
   std::optional<requip::Algorithm> input(const requip::Stimulus& stimulus) override {
-    std::string text = lowercase(stimulus.ear);
-    while (!text.empty() && (text.back() == '?' || text.back() == '=' || text.back() == ' '))
-      text.pop_back();
+    const std::string text = requip::bundled::trim_end(lowercase(stimulus.ear), " ?=");
     // An explicit request gets the reason when the expression is wrong; otherwise the input
     // is only taken if it is arithmetic, so that other skills get everything else.
     for (std::string_view prefix : {"calculate ", "compute ", "calc "}) {

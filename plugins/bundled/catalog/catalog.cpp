@@ -2,9 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "requip/plugin.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -18,11 +17,7 @@ class Catalog final : public requip::Skill {
   }
 
   std::optional<requip::Algorithm> input(const requip::Stimulus& stimulus) override {
-    std::string text(stimulus.ear);
-    for (char& c : text)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    while (!text.empty() && (text.back() == '?' || text.back() == ' '))
-      text.pop_back();
+    const std::string text = requip::bundled::trim_end(requip::bundled::lowercase(stimulus.ear));
     if (text != "what can you do" && text.find("skills") == std::string::npos) {
       return std::nullopt;
     }

@@ -4,13 +4,13 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <sstream>
 
 #include "requip/plugin.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -24,11 +24,7 @@ std::vector<std::string> words_of(std::string_view text) {
   return words;
 }
 
-std::string lowercase(std::string text) {
-  for (char& c : text)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
+using requip::bundled::lowercase;
 
 // "5 minutes" in a sentence: the seconds, and where the number is.
 struct Duration {

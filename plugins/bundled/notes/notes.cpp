@@ -3,19 +3,14 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <charconv>
 
 #include "requip/plugin.hpp"
+#include "text.hpp"
 
 namespace {
 
-std::string lowercase(std::string_view text) {
-  std::string result(text);
-  for (char& c : result)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
+using requip::bundled::lowercase;
 
 class Notes final : public requip::Skill {
  public:

@@ -1,20 +1,11 @@
 // parrot: repeats what follows "say" or "repeat".
 
-#include <algorithm>
-#include <cctype>
-
 #include "requip/plugin.hpp"
+#include "text.hpp"
 
 namespace {
 
-// The text after a leading command word ("say hi" -> "hi"), if the input starts with it.
-std::optional<std::string> after_word(std::string_view text, std::string_view word) {
-  if (text.size() <= word.size() + 1 || text[word.size()] != ' ') return std::nullopt;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return std::nullopt;
-  }
-  return std::string(text.substr(word.size() + 1));
-}
+using requip::bundled::after_word;
 
 class Parrot final : public requip::Skill {
  public:

@@ -108,11 +108,55 @@ class Counter final : public Skill {
   }
 };
 
+// Keeps notes in its memento namespace: with the SQLite store behind the brain, what it is
+// told survives restarts.
+class Notebook final : public Skill {
+ public:
+  std::string name() const override { return "notebook"; }
+  std::string description() const override {
+    return "remembers what follows 'remember'; 'what do you remember', 'forget everything'";
+  }
+  std::vector<std::string> examples() const override {
+    return {"remember the milk", "what do you remember", "forget everything"};
+  }
+
+  std::optional<Algorithm> input(const Stimulus& stimulus) override {
+    const std::string text = lowercase(stimulus.ear);
+    if (text == "what do you remember" || text == "what do you remember?") return recall();
+    if (text == "forget everything") {
+      auto notes = memory();
+      for (const auto& key : notes.keys())
+        notes.erase(key);
+      return Algorithm::say("I have forgotten everything you told me.");
+    }
+    auto note = after_word(stimulus.ear, "remember");
+    if (!note) return std::nullopt;
+    auto notes = memory();
+    // Zero-padded, so that the sorted keys keep the order the notes were given in.
+    const auto existing = notes.keys();
+    const std::string last = existing.empty() ? "note-000000" : existing.back();
+    notes.put(fmt::format("note-{:06}", std::stoi(last.substr(5)) + 1), *note);
+    return Algorithm::say(fmt::format("I will remember: {}", *note));
+  }
+
+ private:
+  Algorithm recall() {
+    auto notes = memory();
+    std::vector<std::string> lines;
+    for (const auto& key : notes.keys()) {
+      if (auto value = notes.get(key)) lines.push_back("- " + *value);
+    }
+    if (lines.empty()) return Algorithm::say("Nothing yet. Tell me: remember <something>.");
+    lines.insert(lines.begin(), "You asked me to remember:");
+    return Algorithm::say_lines(std::move(lines));
+  }
+};
+
 }  // namespace
 
 std::vector<std::shared_ptr<Skill>> make_builtin_skills() {
   return {std::make_shared<Greeter>(), std::make_shared<Parrot>(), std::make_shared<Clock>(),
-          std::make_shared<Counter>()};
+          std::make_shared<Counter>(), std::make_shared<Notebook>()};
 }
 
 }  // namespace requip::cli

@@ -5,19 +5,23 @@
 #include "builtin_skills.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
+#include "options.hpp"
 #include "paths.hpp"
 #include "repl.hpp"
+#include "requip/memory/store.hpp"
 
 namespace requip::cli {
 
-void add_chat_command(CLI::App& app) {
+void add_chat_command(CLI::App& app, const GlobalOptions& options) {
   auto* chat =
       app.add_subcommand("chat", "talk to an agent in a REPL (reads stdin to EOF if piped)");
   auto history = std::make_shared<std::string>((data_home() / "history").string());
   chat->add_option("--history", *history, "history file for interactive sessions ('' keeps none)")
       ->capture_default_str();
-  chat->callback([history] {
-    Brain brain;
+  chat->callback([history, &options] {
+    // Skills' memory lives in the database, so what they learn survives restarts.
+    memory::Store store(options.database());
+    Brain brain(store.memento());
     for (auto& skill : make_builtin_skills())
       brain.add(std::move(skill));
     LineReader reader{std::filesystem::path(*history)};

@@ -1,6 +1,7 @@
 #include "requip/memory/mappings.hpp"
 
 #include "connection.hpp"
+#include "mapping_cache.hpp"
 #include "mapping_rows.hpp"
 
 namespace requip::memory {
@@ -58,10 +59,14 @@ std::vector<Mapping> detail::list_mappings(Connection& db) {
   return read_mappings(query);
 }
 
-Mappings::Mappings(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {}
+Mappings::Mappings(std::shared_ptr<Connection> connection)
+    : connection_(std::move(connection)), cache_(std::make_unique<detail::MappingCache>()) {}
+
+Mappings::~Mappings() = default;
 
 std::optional<Mapping> Mappings::find(std::string_view key) const {
   return connection_->run([&](Connection& db) -> std::optional<Mapping> {
+    if (const auto* cached = cache_->find(db, key)) return *cached;
     Query query(db,
                 "SELECT m.key, m.skill, m.skill_version, m.confirmations, m.rejections, "
                 "m.first_seen_ms, m.last_used_ms, r.skill FROM mappings m "
@@ -69,8 +74,10 @@ std::optional<Mapping> Mappings::find(std::string_view key) const {
                 "WHERE m.key = ?1 ORDER BY r.skill");
     query.bind_text(1, key);
     auto found = read_mappings(query);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    std::optional<Mapping> mapping;
+    if (!found.empty()) mapping = std::move(found.front());
+    cache_->remember(std::string(key), mapping);
+    return mapping;
   });
 }
 
@@ -89,6 +96,7 @@ std::int64_t Mappings::count() const {
 void Mappings::upsert(std::string_view key, std::string_view skill,
                       std::string_view skill_version) {
   connection_->run([&](Connection& db) {
+    cache_->drop(std::string(key));
     // One statement is its own transaction; SQLite takes the write lock for it.
     equip(db, key, skill, skill_version, detail::now_millis());
   });
@@ -97,6 +105,7 @@ void Mappings::upsert(std::string_view key, std::string_view skill,
 void Mappings::confirm(std::string_view key, std::string_view skill,
                        std::string_view skill_version) {
   connection_->run([&](Connection& db) {
+    cache_->drop(std::string(key));
     SQLite::Transaction transaction(db.database(), SQLite::TransactionBehavior::IMMEDIATE);
     equip(db, key, skill, skill_version, detail::now_millis());
     {
@@ -114,6 +123,7 @@ void Mappings::confirm(std::string_view key, std::string_view skill,
 
 void Mappings::reject(std::string_view key, std::string_view skill) {
   connection_->run([&](Connection& db) {
+    cache_->drop(std::string(key));
     const std::int64_t now = detail::now_millis();
     SQLite::Transaction transaction(db.database(), SQLite::TransactionBehavior::IMMEDIATE);
     {
@@ -143,6 +153,7 @@ void Mappings::reject(std::string_view key, std::string_view skill) {
 
 bool Mappings::forget(std::string_view key) {
   return connection_->run([&](Connection& db) {
+    cache_->drop(std::string(key));
     SQLite::Transaction transaction(db.database(), SQLite::TransactionBehavior::IMMEDIATE);
     {
       Query query(db, "DELETE FROM mapping_rejections WHERE key = ?1");

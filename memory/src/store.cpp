@@ -45,6 +45,9 @@ StoreStats Store::stats() const {
   connection_->run([&](Connection& db) {
     stats.schema_version = static_cast<int>(single_number(db, "PRAGMA user_version"));
     stats.journal_mode = db.database().execAndGet("PRAGMA journal_mode").getString();
+    // PRAGMA synchronous reads back as a number: 1 is NORMAL, 2 is FULL.
+    const auto synchronous = single_number(db, "PRAGMA synchronous");
+    stats.synchronous = synchronous == 2 ? "full" : synchronous == 1 ? "normal" : "other";
     stats.memento_spaces = single_number(db, "SELECT count(DISTINCT space) FROM memento");
     stats.memento_values = single_number(db, "SELECT count(*) FROM memento");
     stats.mappings = single_number(db, "SELECT count(*) FROM mappings");
@@ -73,7 +76,7 @@ void Store::backup(const std::filesystem::path& destination,
                    const std::function<void(int copied, int total)>& progress) const {
   if (std::filesystem::exists(destination)) {
     throw StoreError(StoreErrorKind::not_a_file, destination, "already exists",
-                     "choose a new file name for the backup; nothing was overwritten");
+                     "choose a new file name; nothing was overwritten", "backup");
   }
   // Written under a temporary name and renamed when complete: a half-made backup never
   // carries the final name.
@@ -102,8 +105,8 @@ void Store::backup(const std::filesystem::path& destination,
     std::error_code ignored;
     std::filesystem::remove(partial, ignored);
     throw StoreError(StoreErrorKind::io, destination,
-                     fmt::format("backup failed ({})", error.what()),
-                     "choose a writable location with enough space");
+                     fmt::format("could not be written ({})", error.what()),
+                     "choose a writable location with enough space", "backup");
   }
 }
 

@@ -9,7 +9,8 @@ namespace requip::memory {
 
 using detail::Connection;
 using detail::Query;
-using nlohmann::json;
+// Ordered, so that the dump reads top-down in the order the parts are written.
+using json = nlohmann::ordered_json;
 
 namespace {
 

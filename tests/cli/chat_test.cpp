@@ -48,3 +48,18 @@ TEST_CASE("chat: input no skill takes gets a pointer to /skills", "[cli][chat]")
   auto result = chat("xyzzy\n");
   CHECK(result.out == "I have no skill for that yet. Type /skills to see what I can do.\n");
 }
+
+TEST_CASE("chat: what a skill remembers survives a restart of the program", "[cli][chat][memory]") {
+  requip::test::TempDir home;
+  const std::map<std::string, std::string> environment{{"XDG_DATA_HOME", home.path().string()}};
+  auto first = run_requip({"chat"}, "remember the milk\nremember to call Ada\n", environment);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out == "I will remember: the milk\nI will remember: to call Ada\n");
+  auto second = run_requip({"chat"}, "what do you remember\n", environment);
+  CHECK(second.exit_code == 0);
+  CHECK(second.out == "You asked me to remember:\n- the milk\n- to call Ada\n");
+  auto third = run_requip({"chat"}, "forget everything\nwhat do you remember\n", environment);
+  CHECK(third.out ==
+        "I have forgotten everything you told me.\n"
+        "Nothing yet. Tell me: remember <something>.\n");
+}

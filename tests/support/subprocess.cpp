@@ -59,9 +59,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+std::string requip_binary() {
+  return REQUIP_BINARY;
+}
+
 ProcessResult run_requip(const std::vector<std::string>& arguments, const std::string& input,
                          const std::map<std::string, std::string>& environment) {
-  std::vector<std::string> argv{REQUIP_BINARY};
+  std::vector<std::string> argv{requip_binary()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return run_process(argv, input, environment);
 }

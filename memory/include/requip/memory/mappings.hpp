@@ -12,7 +12,8 @@ namespace requip::memory {
 
 namespace detail {
 class Connection;
-}
+class MappingCache;
+}  // namespace detail
 
 using Clock = std::chrono::system_clock;
 
@@ -30,10 +31,14 @@ struct Mapping {
 };
 
 // The key -> skill table the router reads on its fast path and writes on feedback. Every call
-// is one transaction, safe from any thread.
+// is one transaction, safe from any thread. find() answers repeated lookups from memory; a
+// commit by another process is seen within a millisecond (see detail::MappingCache).
 class Mappings {
  public:
   explicit Mappings(std::shared_ptr<detail::Connection> connection);
+  Mappings(const Mappings&) = delete;
+  Mappings& operator=(const Mappings&) = delete;
+  ~Mappings();
 
   std::optional<Mapping> find(std::string_view key) const;
   // All mappings, sorted by key.
@@ -54,6 +59,7 @@ class Mappings {
 
  private:
   std::shared_ptr<detail::Connection> connection_;
+  std::unique_ptr<detail::MappingCache> cache_;  // used under the connection's lock
 };
 
 }  // namespace requip::memory

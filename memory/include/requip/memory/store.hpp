@@ -36,6 +36,7 @@ struct StoreStats {
   std::filesystem::path file;
   int schema_version = 0;
   std::string journal_mode;
+  std::string synchronous;      // "normal" or "full": the durability in force
   std::int64_t file_bytes = 0;  // the database file, without its WAL
   std::int64_t memento_spaces = 0;
   std::int64_t memento_values = 0;

@@ -23,8 +23,9 @@ enum class StoreErrorKind {
 // One line that names the database file, says what is wrong and how to fix it.
 class StoreError : public std::runtime_error {
  public:
+  // Reads "<subject> <file>: <problem>; <fix>".
   StoreError(StoreErrorKind kind, const std::filesystem::path& file, const std::string& problem,
-             const std::string& fix);
+             const std::string& fix, const std::string& subject = "database");
 
   StoreErrorKind kind() const { return kind_; }
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "commands.hpp"
 #include "options.hpp"
@@ -59,9 +60,10 @@ void add_memory_command(CLI::App& app, const GlobalOptions& options) {
   auto* dump = memory->add_subcommand("export", "print everything stored, for people to read");
   auto json = std::make_shared<bool>(false);
   auto blob_bytes = std::make_shared<bool>(false);
-  dump->add_flag("--json", *json, "as indented JSON (the only format so far)")->required();
+  dump->add_flag("--json", *json, "as indented JSON (the only format so far; required)");
   dump->add_flag("--blob-bytes", *blob_bytes, "include blob contents, base64-encoded");
-  dump->callback([&options, blob_bytes] {
+  dump->callback([&options, json, blob_bytes] {
+    if (!*json) throw std::runtime_error("memory export: choose a format: --json");
     fmt::print("{}\n", open_existing(options).export_json(*blob_bytes));
   });
 }

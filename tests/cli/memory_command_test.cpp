@@ -43,6 +43,14 @@ TEST_CASE("memory export --json: prints the whole store as JSON", "[cli][memory]
   CHECK(dump.at("blobs").is_array());
 }
 
+TEST_CASE("memory export: without a format it says which to choose", "[cli][memory]") {
+  requip::test::TempDir dir;
+  const auto db = chatted_database(dir);
+  auto result = run_requip({"--db", db, "memory", "export"});
+  CHECK(result.exit_code != 0);
+  CHECK(result.err == "requip: memory export: choose a format: --json\n");
+}
+
 TEST_CASE("memory backup: writes a copy that opens, and never overwrites a file", "[cli][memory]") {
   requip::test::TempDir dir;
   const auto db = chatted_database(dir);
@@ -69,7 +77,7 @@ TEST_CASE("memory: a missing database is reported, not created", "[cli][memory]"
   CHECK_FALSE(std::filesystem::exists(db));
 }
 
-TEST_CASE("memory: REQUIP_DB picks the database; the default is under XDG_DATA_HOME",
+TEST_CASE("memory: REQUIP_DB picks the database, and the default is under XDG_DATA_HOME",
           "[cli][memory]") {
   requip::test::TempDir dir;
   const auto db = (dir / "from-env.db").string();

@@ -6,6 +6,8 @@
 
 #include <stdexcept>
 
+#include "subprocess.hpp"
+
 namespace requip::test {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
@@ -17,12 +19,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
     ::dup2(pipe_ends[1], STDOUT_FILENO);
     ::close(pipe_ends[0]);
     ::close(pipe_ends[1]);
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv);
   }
   ::close(pipe_ends[1]);
   out_ = pipe_ends[0];

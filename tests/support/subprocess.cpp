@@ -43,12 +43,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     }
     for (const auto& [name, value] : environment)
       ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv);
   }
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -57,6 +52,15 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   result.out = read_all(out_path);
   result.err = read_all(err_path);
   return result;
+}
+
+void exec_child(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
 }
 
 std::string requip_binary() {

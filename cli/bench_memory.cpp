@@ -103,16 +103,20 @@ Rates measure_raw(const std::filesystem::path& file, memory::Durability durabili
   db.exec("PRAGMA journal_mode = WAL");
   db.exec(durability == memory::Durability::full ? "PRAGMA synchronous = FULL"
                                                  : "PRAGMA synchronous = NORMAL");
-  db.exec("CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+  db.exec(
+      "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, time INTEGER NOT NULL) "
+      "WITHOUT ROWID");
+  // Like the store, every upsert changes the row (the time), so every commit writes a page.
   SQLite::Statement write(db,
-                          "INSERT INTO kv VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET "
-                          "value = excluded.value");
+                          "INSERT INTO kv VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET "
+                          "value = excluded.value, time = excluded.time");
   SQLite::Statement read(db, "SELECT value FROM kv WHERE key = ?1");
   const double write_s = seconds_in([&] {
     for (int i = 0; i < upserts; ++i) {
       const auto n = static_cast<std::size_t>(i);
       write.bind(1, work.keys[n % work.keys.size()]);
       write.bind(2, work.skills[n % work.skills.size()]);
+      write.bind(3, static_cast<std::int64_t>(i));
       write.exec();
       write.reset();
     }

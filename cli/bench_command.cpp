@@ -10,6 +10,7 @@ void add_bench_command(CLI::App& app) {
   bench->require_subcommand(1);
   add_bench_brain(*bench);
   add_bench_plugins(*bench);
+  add_bench_memory(*bench);
 }
 
 }  // namespace requip::cli

@@ -5,14 +5,16 @@
 #include "builtin_skills.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
+#include "options.hpp"
 #include "paths.hpp"
 #include "plugin_folders.hpp"
 #include "repl.hpp"
 #include "repl_plugins.hpp"
+#include "requip/memory/store.hpp"
 
 namespace requip::cli {
 
-void add_chat_command(CLI::App& app) {
+void add_chat_command(CLI::App& app, const GlobalOptions& options) {
   auto* chat =
       app.add_subcommand("chat", "talk to an agent in a REPL (reads stdin to EOF if piped)");
   auto history = std::make_shared<std::string>((data_home() / "history").string());
@@ -20,8 +22,10 @@ void add_chat_command(CLI::App& app) {
       ->capture_default_str();
   auto plugin_folder = std::make_shared<std::string>();
   add_plugins_option(*chat, *plugin_folder);
-  chat->callback([history, plugin_folder] {
-    Brain brain;
+  chat->callback([history, plugin_folder, &options] {
+    // Skills' memory lives in the database, so what they learn survives restarts.
+    memory::Store store(options.database());
+    Brain brain(store.memento());
     for (auto& skill : make_builtin_skills())
       brain.add(std::move(skill));
     plugins::PluginHost plugins(brain, plugin_host_options(*plugin_folder, true));

@@ -6,8 +6,12 @@ class App;
 
 namespace requip::cli {
 
+struct GlobalOptions;
+
 // Each subcommand lives in its own file and registers itself on the app through one of these.
-void add_chat_command(CLI::App& app);
+// Commands that open the database read its path from `options` when they run.
+void add_chat_command(CLI::App& app, const GlobalOptions& options);
+void add_memory_command(CLI::App& app, const GlobalOptions& options);
 void add_bench_command(CLI::App& app);
 void add_plugins_command(CLI::App& app);
 

@@ -1,14 +1,15 @@
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "requip/core/version.hpp"
 
 int main(int argc, char** argv) {
-  // Logs go to stderr, so that piped replies on stdout stay clean.
+  // Logs and errors go to stderr: stdout carries replies and data (`memory export --json`).
   spdlog::set_default_logger(spdlog::stderr_color_mt("requip"));
-
   CLI::App app{"requip: an agent whose skills are swapped live and chosen by a learned router"};
   app.set_version_flag("--version", "requip " REQUIP_VERSION_STRING);
   app.require_subcommand(1);
@@ -18,9 +19,17 @@ int main(int argc, char** argv) {
       ->envname("REQUIP_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
+  // Global options are accepted after the subcommand too: `requip chat --db FILE`.
+  app.fallthrough();
+  requip::cli::GlobalOptions options;
+  app.add_option("--db", options.db,
+                 "database file for memory, mappings and feedback "
+                 "(default: $XDG_DATA_HOME/requip/requip.db)")
+      ->envname("REQUIP_DB");
   app.parse_complete_callback([&] { spdlog::set_level(spdlog::level::from_str(log_level)); });
 
-  requip::cli::add_chat_command(app);
+  requip::cli::add_chat_command(app, options);
+  requip::cli::add_memory_command(app, options);
   requip::cli::add_bench_command(app);
   requip::cli::add_plugins_command(app);
 
@@ -29,7 +38,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   } catch (const std::exception& error) {
-    spdlog::error("{}", error.what());
+    fmt::print(stderr, "requip: {}\n", error.what());
     return 1;
   }
   return 0;

@@ -83,3 +83,14 @@ TEST_CASE("chat: a garbage .so in the plugin folder is refused and the agent kee
   CHECK_THAT(result.err, Catch::Contains((folder / "garbage.so").string()) &&
                              Catch::Contains("is not a loadable shared library"));
 }
+
+TEST_CASE("chat: what a skill remembers survives a restart of the program", "[cli][chat][memory]") {
+  requip::test::TempDir home;
+  const std::map<std::string, std::string> environment{{"XDG_DATA_HOME", home.path().string()}};
+  auto first = run_requip({"chat"}, "take a note buy milk\ntake a note call Ada\n", environment);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out == "Noted (1 in total).\nNoted (2 in total).\n");
+  auto second = run_requip({"chat"}, "list my notes\n", environment);
+  CHECK(second.exit_code == 0);
+  CHECK(second.out == "You have 2 notes:\n1. buy milk\n2. call Ada\n");
+}

@@ -43,12 +43,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
     }
     for (const auto& [name, value] : environment)
       ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv);
   }
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -59,9 +54,22 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+void exec_child(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& arg : argv)
+    args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  ::execv(args[0], args.data());
+  ::_exit(127);
+}
+
+std::string requip_binary() {
+  return REQUIP_BINARY;
+}
+
 ProcessResult run_requip(const std::vector<std::string>& arguments, const std::string& input,
                          const std::map<std::string, std::string>& environment) {
-  std::vector<std::string> argv{REQUIP_BINARY};
+  std::vector<std::string> argv{requip_binary()};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   return run_process(argv, input, environment);
 }

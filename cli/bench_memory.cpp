@@ -1,0 +1,181 @@
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <stdlib.h>
+#include <CLI/CLI.hpp>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "bench.hpp"
+#include "requip/memory/store.hpp"
+
+namespace requip::cli {
+
+namespace {
+
+constexpr int distinct_keys = 10'000;
+
+// A scratch folder for the benchmark's databases, removed afterwards: the user's own database
+// is never touched.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::filesystem::path& parent) {
+    std::string pattern = (parent / "requip-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error(fmt::format(
+          "cannot make a scratch folder in {}: choose a writable one with --dir", parent.string()));
+    }
+    path_ = pattern;
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct Rates {
+  double upserts_per_s;
+  double reads_per_s;
+  double cold_reads_per_s;  // each key's first lookup: an SQLite read every time
+};
+
+struct Workload {
+  std::vector<std::string> keys;  // upserted in order, cycling over distinct_keys
+  std::vector<std::string> skills;
+  std::vector<std::size_t> read_order;  // random key indexes, fixed seed
+};
+
+Workload make_workload(int upserts, int reads) {
+  Workload work;
+  for (int i = 0; i < distinct_keys; ++i)
+    work.keys.push_back(fmt::format("what is the weather like in city number {}", i));
+  for (int i = 0; i < 16; ++i)
+    work.skills.push_back(fmt::format("skill{}", i));
+  std::mt19937 random(7);
+  std::uniform_int_distribution<std::size_t> pick(0, distinct_keys - 1);
+  work.read_order.resize(static_cast<std::size_t>(reads));
+  for (auto& index : work.read_order)
+    index = pick(random);
+  work.keys.resize(static_cast<std::size_t>(std::min(upserts, distinct_keys)));
+  return work;
+}
+
+Rates measure_store(const std::filesystem::path& file, memory::Durability durability, int upserts,
+                    const Workload& work) {
+  memory::StoreOptions options;
+  options.durability = durability;
+  memory::Store store(file, options);
+  auto& mappings = store.mappings();
+  const double write_s = seconds_in([&] {
+    for (int i = 0; i < upserts; ++i) {
+      const auto n = static_cast<std::size_t>(i);
+      mappings.upsert(work.keys[n % work.keys.size()], work.skills[n % work.skills.size()], "1.0");
+    }
+  });
+  std::size_t found = 0;
+  const double read_s = seconds_in([&] {
+    for (auto index : work.read_order)
+      found += mappings.find(work.keys[index % work.keys.size()]).has_value();
+  });
+  memory::Store fresh(file, options);  // a cache of its own, still empty
+  const double cold_s = seconds_in([&] {
+    for (const auto& key : work.keys)
+      found += fresh.mappings().find(key).has_value();
+  });
+  if (found != work.read_order.size() + work.keys.size()) {
+    throw std::runtime_error("benchmark reads missed keys");
+  }
+  return {upserts / write_s, static_cast<double>(work.read_order.size()) / read_s,
+          static_cast<double>(work.keys.size()) / cold_s};
+}
+
+// The same work on a bare two-column table through SQLiteCpp, with the same pragmas: what
+// SQLite itself costs, without the store's schema, locking and error handling.
+Rates measure_raw(const std::filesystem::path& file, memory::Durability durability, int upserts,
+                  const Workload& work) {
+  SQLite::Database db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(durability == memory::Durability::full ? "PRAGMA synchronous = FULL"
+                                                 : "PRAGMA synchronous = NORMAL");
+  db.exec(
+      "CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, time INTEGER NOT NULL) "
+      "WITHOUT ROWID");
+  // Like the store, every upsert changes the row (the time), so every commit writes a page.
+  SQLite::Statement write(db,
+                          "INSERT INTO kv VALUES (?1, ?2, ?3) ON CONFLICT (key) DO UPDATE SET "
+                          "value = excluded.value, time = excluded.time");
+  SQLite::Statement read(db, "SELECT value FROM kv WHERE key = ?1");
+  const double write_s = seconds_in([&] {
+    for (int i = 0; i < upserts; ++i) {
+      const auto n = static_cast<std::size_t>(i);
+      write.bind(1, work.keys[n % work.keys.size()]);
+      write.bind(2, work.skills[n % work.skills.size()]);
+      write.bind(3, static_cast<std::int64_t>(i));
+      write.exec();
+      write.reset();
+    }
+  });
+  std::size_t found = 0;
+  const double read_s = seconds_in([&] {
+    for (auto index : work.read_order) {
+      read.bind(1, work.keys[index % work.keys.size()]);
+      found += read.executeStep();
+      read.reset();
+    }
+  });
+  if (found != work.read_order.size()) throw std::runtime_error("baseline reads missed keys");
+  const double reads_per_s = static_cast<double>(work.read_order.size()) / read_s;
+  return {upserts / write_s, reads_per_s, reads_per_s};
+}
+
+}  // namespace
+
+void add_bench_memory(CLI::App& bench) {
+  auto* command = bench.add_subcommand(
+      "memory", "mapping upserts/s (one transaction each) and point reads/s of the SQLite store");
+  auto json = std::make_shared<bool>(false);
+  auto durable = std::make_shared<bool>(false);
+  auto upserts = std::make_shared<int>(40'000);
+  auto reads = std::make_shared<int>(400'000);
+  auto dir = std::make_shared<std::string>(std::filesystem::temp_directory_path().string());
+  command->add_flag("--json", *json, "print one JSON object");
+  command->add_flag("--durable", *durable,
+                    "synchronous=FULL: fsync every commit (default: WAL + synchronous=NORMAL)");
+  command->add_option("--upserts", *upserts, "upserts to time")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--reads", *reads, "point reads to time")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--dir", *dir, "where the scratch databases go (the disk is measured too)")
+      ->capture_default_str();
+  command->callback([=] {
+    const auto durability = *durable ? memory::Durability::full : memory::Durability::normal;
+    const Workload work = make_workload(*upserts, *reads);
+    ScratchDir scratch(*dir);
+    const Rates store = measure_store(scratch.path() / "store.db", durability, *upserts, work);
+    const Rates raw = measure_raw(scratch.path() / "raw.db", durability, *upserts, work);
+    if (*json) {
+      fmt::print("{}\n", nlohmann::json{{"upserts_per_s", store.upserts_per_s},
+                                        {"reads_per_s", store.reads_per_s}}
+                             .dump());
+      return;
+    }
+    fmt::print("memory: WAL, synchronous={}, {} upserts over {} keys, {} point reads, one thread\n",
+               *durable ? "FULL" : "NORMAL", *upserts, work.keys.size(), *reads);
+    fmt::print("  upserts/s          {:>12.0f}  ({:.2f}x bare SQLite's {:.0f}, same run)\n",
+               store.upserts_per_s, store.upserts_per_s / raw.upserts_per_s, raw.upserts_per_s);
+    fmt::print("  reads/s            {:>12.0f}  ({:.2f}x bare SQLite's {:.0f}, same run)\n",
+               store.reads_per_s, store.reads_per_s / raw.reads_per_s, raw.reads_per_s);
+    fmt::print("  cold reads/s       {:>12.0f}  ({:.2f}x; first lookup of each key, not cached)\n",
+               store.cold_reads_per_s, store.cold_reads_per_s / raw.reads_per_s);
+  });
+}
+
+}  // namespace requip::cli

@@ -83,8 +83,9 @@ TEST_CASE("memory: REQUIP_DB picks the database, and the default is under XDG_DA
   const auto db = (dir / "from-env.db").string();
   CHECK(run_requip({"chat"}, "take a note x\n", {{"REQUIP_DB", db}}).exit_code == 0);
   CHECK(std::filesystem::exists(db));
-  CHECK(run_requip({"chat"}, "take a note y\n", {{"XDG_DATA_HOME", dir.path().string()}}).exit_code ==
-        0);
+  CHECK(
+      run_requip({"chat"}, "take a note y\n", {{"XDG_DATA_HOME", dir.path().string()}}).exit_code ==
+      0);
   CHECK(std::filesystem::exists(dir / "requip" / "requip.db"));
 }
 

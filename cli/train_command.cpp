@@ -94,7 +94,7 @@ void train(const TrainOptions& options) {
       "{:.2f}M parameters, {} layers, {}; {} ({} training / {} validation characters, vocab {}, "
       "unigram entropy {:.3f}); {} steps of {}x{}, {} threads",
       parameters / 1e6, model_config.n_layer,
-      model_config.dense ? fmt::format("dense FFN {}", model_config.dense_hidden())
+      model_config.dense ? fmt::format("dense FFN {}", model_config.moe.top_k * model_config.moe.d_hidden)
                          : fmt::format("{} experts top-{}", model_config.moe.experts,
                                        model_config.moe.top_k),
       data.string(), corpus.train().size(0), corpus.val().size(0), corpus.vocab().size(),

@@ -148,7 +148,7 @@ std::string training_report_html(const TrainingHistory& history) {
 
   if (!history.evals.empty() && !history.evals.front().expert_load.empty()) {
     html += "<h2>Expert load over training</h2>\n<p>Each cell: the share of token slots an expert "
-            "received during the steps before that evaluation. White is a uniform share; red "
+            "received on the validation batches of that evaluation. White is a uniform share; red "
             "is hot (3x uniform or more), blue is starved.</p>\n";
     for (std::size_t layer = 0; layer < history.evals.front().expert_load.size(); ++layer) {
       html += fmt::format("<h3>layer {}</h3>\n", layer) + heatmap_svg(history.evals, layer);

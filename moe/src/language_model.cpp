@@ -13,13 +13,23 @@ BlockImpl::BlockImpl(const LmConfig& config)
                               torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.n_embed})))),
       attention_(register_module("attention", CausalSelfAttention(config))),
       ffn_drop_(config.dropout, draw_dropout_seed()) {
-  dense_ = register_module("dense", DenseFfn(config.n_embed, config.dense_hidden()));
+  if (config.dense) {
+    dense_ = register_module("dense", dense_equivalent(config.moe));
+  } else {
+    moe_ = register_module("moe", SparseMoe(config.moe));
+  }
 }
 
 BlockOutput BlockImpl::forward(const torch::Tensor& x, KvCache::Layer* cache, std::int64_t past) {
   const torch::Tensor h = x + attention_->forward(ln_attention_->forward(x), cache, past);
-  const torch::Tensor zero = torch::zeros({}, h.options());
-  return {h + ffn_drop_(dense_->forward(ln_ffn_->forward(h)), is_training()), zero, zero};
+  const torch::Tensor normed = ln_ffn_->forward(h);
+  if (dense_) {
+    const torch::Tensor zero = torch::zeros({}, h.options());
+    return {h + ffn_drop_(dense_->forward(normed), is_training()), zero, zero, {}};
+  }
+  MoeOutput out = moe_->forward(normed);
+  return {h + ffn_drop_(out.y, is_training()), out.balance_loss, out.z_loss,
+          std::move(out.stats)};
 }
 
 LanguageModelImpl::LanguageModelImpl(const LmConfig& config) : config_(config) {
@@ -48,16 +58,18 @@ LmOutput LanguageModelImpl::forward(const torch::Tensor& idx, KvCache* cache) {
   torch::Tensor x = token_embedding_->forward(idx) + position_embedding_->forward(positions);
   torch::Tensor balance = torch::zeros({}, x.options());
   torch::Tensor z = torch::zeros({}, x.options());
+  std::vector<RoutingStats> routing;
   for (std::size_t layer = 0; layer < blocks_->size(); ++layer) {
     KvCache::Layer* layer_cache = cache != nullptr ? &cache->layers[layer] : nullptr;
     BlockOutput out = blocks_->at<BlockImpl>(layer).forward(x, layer_cache, past);
     x = out.x;
     balance = balance + out.balance_loss;
     z = z + out.z_loss;
+    if (!config_.dense) routing.push_back(std::move(out.routing));
   }
   if (cache != nullptr) cache->length += time;
   const auto layers = static_cast<double>(config_.n_layer);
-  return {head_->forward(ln_final_->forward(x)), balance / layers, z / layers};
+  return {head_->forward(ln_final_->forward(x)), balance / layers, z / layers, std::move(routing)};
 }
 
 KvCache LanguageModelImpl::new_cache(std::int64_t batch) const {

@@ -67,7 +67,12 @@ nlohmann::json to_json(const LmConfig& config) {
            {{"d_hidden", config.moe.d_hidden},
             {"experts", config.moe.experts},
             {"top_k", config.moe.top_k},
-            {"noisy_gate", config.moe.noisy_gate}}}};
+            {"noisy_gate", config.moe.noisy_gate},
+            {"capacity_factor", config.moe.capacity_factor},
+            {"expert_choice", config.moe.routing == Routing::expert_choice},
+            {"shared_experts", config.moe.shared_experts},
+            {"bias_balancing", config.moe.bias_balancing},
+            {"bias_update_rate", config.moe.bias_update_rate}}}};
 }
 
 LmConfig lm_config_from_json(const nlohmann::json& json) {
@@ -86,6 +91,12 @@ LmConfig lm_config_from_json(const nlohmann::json& json) {
   config.moe.experts = field<std::int64_t>(moe, "experts");
   config.moe.top_k = field<std::int64_t>(moe, "top_k");
   config.moe.noisy_gate = field<bool>(moe, "noisy_gate");
+  config.moe.capacity_factor = field<double>(moe, "capacity_factor");
+  config.moe.routing =
+      field<bool>(moe, "expert_choice") ? Routing::expert_choice : Routing::token_choice;
+  config.moe.shared_experts = field<std::int64_t>(moe, "shared_experts");
+  config.moe.bias_balancing = field<bool>(moe, "bias_balancing");
+  config.moe.bias_update_rate = field<double>(moe, "bias_update_rate");
   config.validate();
   return config;
 }

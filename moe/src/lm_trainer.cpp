@@ -1,5 +1,7 @@
 #include "requip/moe/lm_trainer.hpp"
 
+#include <algorithm>
+
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/adamw.h>
 #include <torch/utils.h>
@@ -38,13 +40,21 @@ double LmTrainer::step() {
   return loss.item<double>();
 }
 
-double LmTrainer::evaluate(const torch::Tensor& split) {
+double LmTrainer::evaluate(const torch::Tensor& split, std::vector<std::vector<double>>* load) {
   torch::NoGradGuard no_grad;
   model_->eval();
   double total = 0;
   for (std::int64_t i = 0; i < config_.eval_batches; ++i) {
     const auto [inputs, targets] = corpus_.batch(split, config_.batch_size);
-    total += cross_entropy(model_->forward(inputs).logits, targets).item<double>();
+    const LmOutput out = model_->forward(inputs);
+    total += cross_entropy(out.logits, targets).item<double>();
+    if (load == nullptr) continue;
+    load->resize(out.routing.size());
+    for (std::size_t layer = 0; layer < out.routing.size(); ++layer) {
+      const auto& shares = out.routing[layer].load;
+      (*load)[layer].resize(shares.size());
+      for (std::size_t e = 0; e < shares.size(); ++e) (*load)[layer][e] += shares[e];
+    }
   }
   model_->train();
   return total / static_cast<double>(config_.eval_batches);
@@ -54,7 +64,21 @@ EvalPoint LmTrainer::evaluation(std::int64_t step) {
   EvalPoint point;
   point.step = step;
   point.train_loss = evaluate(corpus_.train());
-  point.val_loss = evaluate(corpus_.val());
+  // Balance is judged on validation text in eval mode: the model as it will be used.
+  point.val_loss = evaluate(corpus_.val(), &point.expert_load);
+  for (auto& shares : point.expert_load) {
+    double sum = 0;
+    for (double share : shares) sum += share;
+    std::int64_t dead = 0;
+    double top = 0;
+    for (double& share : shares) {
+      share /= sum;
+      top = std::max(top, share);
+      if (share == 0) ++dead;
+    }
+    point.max_over_mean.push_back(top * static_cast<double>(shares.size()));
+    point.dead_experts.push_back(dead);
+  }
   return point;
 }
 

@@ -15,7 +15,6 @@ TEST_CASE("lm config: the defaults are the seed's hyperparameters", "[moe][lm][c
   CHECK(config.moe.experts == 8);
   CHECK(config.moe.top_k == 2);
   CHECK(config.dropout == 0.1);
-  CHECK(config.dense_hidden() == 1024);  // the dense baseline: 2 experts' worth of width
 }
 
 TEST_CASE("lm config: JSON round trip", "[moe][lm][config]") {

@@ -5,8 +5,8 @@
 
 namespace requip::moe {
 
-// One evaluation during training: mean losses, and how the experts were loaded by the training
-// steps since the previous evaluation. Plain data, so that reports need no torch.
+// One evaluation during training: mean losses, and how the experts shared the validation
+// batches' token slots (eval mode, no gate noise). Plain data, so that reports need no torch.
 struct EvalPoint {
   std::int64_t step = 0;
   double train_loss = 0;

@@ -13,6 +13,8 @@
 #include "requip/moe/fast_dropout.hpp"
 #include "requip/moe/kv_cache.hpp"
 #include "requip/moe/lm_config.hpp"
+#include "requip/moe/routing_stats.hpp"
+#include "requip/moe/sparse_moe.hpp"
 
 namespace requip::moe {
 
@@ -21,6 +23,7 @@ struct BlockOutput {
   torch::Tensor x;             // (B, T, C)
   torch::Tensor balance_loss;  // scalar; 1.0 at uniform routing, 0 for the dense FFN
   torch::Tensor z_loss;        // scalar; 0 for the dense FFN
+  RoutingStats routing;        // empty for the dense FFN
 };
 
 // Pre-norm transformer block: x + attention(ln(x)), then x + ffn(ln(x)), the FFN being the
@@ -36,7 +39,8 @@ class BlockImpl : public torch::nn::Module {
   torch::nn::LayerNorm ln_attention_{nullptr};
   torch::nn::LayerNorm ln_ffn_{nullptr};
   CausalSelfAttention attention_{nullptr};
-  DenseFfn dense_{nullptr};
+  SparseMoe moe_{nullptr};
+  DenseFfn dense_{nullptr};  // instead of moe_ with config.dense
   FastDropout ffn_drop_;
 };
 TORCH_MODULE(Block);
@@ -45,6 +49,7 @@ struct LmOutput {
   torch::Tensor logits;        // (B, T, vocab)
   torch::Tensor balance_loss;  // mean over layers
   torch::Tensor z_loss;        // mean over layers
+  std::vector<RoutingStats> routing;  // [layer]; empty for the dense FFN
 };
 
 // The tinymoe decoder-only language model.

@@ -22,9 +22,6 @@ struct LmConfig {
   bool dense = false;
   MoeConfig moe{.d_model = 128, .d_hidden = 4 * 128};
 
-  // The dense baseline's hidden width.
-  std::int64_t dense_hidden() const { return moe.top_k * moe.d_hidden; }
-
   // Throws std::invalid_argument naming the field and the fix when the shape cannot work.
   void validate() const;
 };

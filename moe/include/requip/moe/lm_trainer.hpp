@@ -46,8 +46,9 @@ class LmTrainer {
   std::vector<EvalPoint> run(const TrainCallbacks& callbacks = {});
   // One optimiser step on a fresh training batch; returns the total loss.
   double step();
-  // Mean cross-entropy over eval_batches batches of a split, in eval mode.
-  double evaluate(const torch::Tensor& split);
+  // Mean cross-entropy over eval_batches batches of a split, in eval mode. With `load`, adds
+  // each MoE layer's expert shares of every batch to (*load)[layer][expert].
+  double evaluate(const torch::Tensor& split, std::vector<std::vector<double>>* load = nullptr);
 
   LanguageModel& model() { return model_; }
 
@@ -58,7 +59,6 @@ class LmTrainer {
   const CharCorpus& corpus_;
   LanguageModel model_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
-  std::vector<torch::Tensor> load_since_eval_;  // [layer] (E,) token counts
 };
 
 }  // namespace requip::moe

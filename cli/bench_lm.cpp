@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <torch/utils.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <torch/utils.h>
 
 #include "bench.hpp"
 #include "paths.hpp"
@@ -21,12 +21,13 @@ struct BenchLmOptions {
 };
 
 // Median seconds per training step after two warm-up steps, at the seed's config.
-double median_step_seconds(const moe::LmConfig& config, const moe::CharCorpus& corpus,
-                           int steps) {
+double median_step_seconds(const moe::LmConfig& config, const moe::CharCorpus& corpus, int steps) {
   moe::LmTrainer trainer(config, moe::TrainConfig{}, corpus);
-  for (int i = 0; i < 2; ++i) trainer.step();
+  for (int i = 0; i < 2; ++i)
+    trainer.step();
   std::vector<double> seconds;
-  for (int i = 0; i < steps; ++i) seconds.push_back(seconds_in([&] { trainer.step(); }));
+  for (int i = 0; i < steps; ++i)
+    seconds.push_back(seconds_in([&] { trainer.step(); }));
   std::nth_element(seconds.begin(), seconds.begin() + steps / 2, seconds.end());
   return seconds[static_cast<std::size_t>(steps / 2)];
 }
@@ -41,8 +42,9 @@ void bench_lm(const BenchLmOptions& options) {
   torch::set_num_threads(options.threads);
   const std::filesystem::path data = vendored_data("tinyshakespeare.txt");
   if (data.empty()) {
-    throw std::runtime_error("bench lm needs the vendored data/tinyshakespeare.txt; set "
-                             "REQUIP_DATA_DIR to the folder holding it");
+    throw std::runtime_error(
+        "bench lm needs the vendored data/tinyshakespeare.txt; set "
+        "REQUIP_DATA_DIR to the folder holding it");
   }
   moe::LmConfig config;
   const moe::CharCorpus corpus(data, config.block_size);
@@ -65,15 +67,16 @@ void bench_lm(const BenchLmOptions& options) {
                            .dump());
     return;
   }
-  fmt::print("lm: seed config (4 layers, 4 heads, width 128, 8 experts top-2, batch 32x128), {} "
-             "threads\n",
-             options.threads);
+  fmt::print(
+      "lm: seed config (4 layers, 4 heads, width 128, 8 experts top-2, batch 32x128), {} "
+      "threads\n",
+      options.threads);
   fmt::print("  train step (MoE)          {:>8.4f} s  median of {}\n", moe_step, options.steps);
-  fmt::print("  train step (dense, same active FLOPs) {:>8.4f} s  MoE/dense {:.2f}x\n",
-             dense_step, moe_step / dense_step);
+  fmt::print("  train step (dense, same active FLOPs) {:>8.4f} s  MoE/dense {:.2f}x\n", dense_step,
+             moe_step / dense_step);
   fmt::print("  generate 500 chars        {:>8.4f} s  KV cache\n", generate_cached);
-  fmt::print("  generate 500, no cache    {:>8.4f} s  cache speed-up {:.1f}x\n",
-             generate_uncached, generate_uncached / generate_cached);
+  fmt::print("  generate 500, no cache    {:>8.4f} s  cache speed-up {:.1f}x\n", generate_uncached,
+             generate_uncached / generate_cached);
 }
 
 }  // namespace

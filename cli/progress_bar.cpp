@@ -32,8 +32,8 @@ std::string ProgressBar::line(std::int64_t done, const std::string& note) const 
   const double rate = elapsed > 0 ? done / elapsed : 0;
   const double eta = rate > 0 ? (total_ - done) / rate : 0;
   return fmt::format("{} [{}{}] {}/{} {:.2f} {}/s ETA {}{}{}", label_, std::string(filled, '#'),
-                     std::string(width - filled, '.'), done, total_, rate, unit_,
-                     clock_time(eta), note.empty() ? "" : " | ", note);
+                     std::string(width - filled, '.'), done, total_, rate, unit_, clock_time(eta),
+                     note.empty() ? "" : " | ", note);
 }
 
 void ProgressBar::update(std::int64_t done, const std::string& note) {

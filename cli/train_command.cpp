@@ -28,9 +28,11 @@ std::string eval_line(const moe::EvalPoint& eval) {
                                  eval.train_loss, eval.val_loss);
   if (!eval.max_over_mean.empty()) {
     line += " | max/mean load";
-    for (double ratio : eval.max_over_mean) line += fmt::format(" {:.2f}", ratio);
+    for (double ratio : eval.max_over_mean)
+      line += fmt::format(" {:.2f}", ratio);
     std::int64_t dead = 0;
-    for (std::int64_t count : eval.dead_experts) dead += count;
+    for (std::int64_t count : eval.dead_experts)
+      dead += count;
     line += fmt::format(" | dead experts {}", dead);
   }
   return line;
@@ -56,10 +58,10 @@ void add_model_options(CLI::App& command, moe::LmConfig& model) {
 void add_training_options(CLI::App& command, moe::TrainConfig& training) {
   command.add_option("--steps", training.steps, "optimiser steps")->capture_default_str();
   command.add_option("--batch", training.batch_size, "windows per step")->capture_default_str();
-  command.add_option("--lr", training.learning_rate, "AdamW learning rate")
-      ->capture_default_str();
-  command.add_option("--aux-loss", training.aux_loss,
-                     "weight of the load-balancing loss (0 lets routing collapse)")
+  command.add_option("--lr", training.learning_rate, "AdamW learning rate")->capture_default_str();
+  command
+      .add_option("--aux-loss", training.aux_loss,
+                  "weight of the load-balancing loss (0 lets routing collapse)")
       ->capture_default_str();
   command.add_option("--z-loss", training.z_loss, "weight of the router z-loss")
       ->capture_default_str();
@@ -89,24 +91,24 @@ void train(const TrainOptions& options) {
 
   moe::LmTrainer trainer(model_config, options.training, corpus);
   std::int64_t parameters = 0;
-  for (const auto& parameter : trainer.model()->parameters()) parameters += parameter.numel();
+  for (const auto& parameter : trainer.model()->parameters())
+    parameters += parameter.numel();
   const std::string summary = fmt::format(
       "{:.2f}M parameters, {} layers, {}; {} ({} training / {} validation characters, vocab {}, "
       "unigram entropy {:.3f}); {} steps of {}x{}, {} threads",
       parameters / 1e6, model_config.n_layer,
-      model_config.dense ? fmt::format("dense FFN {}", model_config.moe.top_k * model_config.moe.d_hidden)
-                         : fmt::format("{} experts top-{}", model_config.moe.experts,
-                                       model_config.moe.top_k),
+      model_config.dense
+          ? fmt::format("dense FFN {}", model_config.moe.top_k * model_config.moe.d_hidden)
+          : fmt::format("{} experts top-{}", model_config.moe.experts, model_config.moe.top_k),
       data.string(), corpus.train().size(0), corpus.val().size(0), corpus.vocab().size(),
       corpus.unigram_entropy(), options.training.steps, options.training.batch_size,
       model_config.block_size, options.threads);
   fmt::print("{}\n", summary);
   std::fflush(stdout);
 
-  const std::string title =
-      fmt::format("tinymoe training: {}, aux loss {}, seed {}",
-                  model_config.dense ? "dense FFN" : "sparse MoE", options.training.aux_loss,
-                  options.training.seed);
+  const std::string title = fmt::format("tinymoe training: {}, aux loss {}, seed {}",
+                                        model_config.dense ? "dense FFN" : "sparse MoE",
+                                        options.training.aux_loss, options.training.seed);
   TrainingHistory history{title, summary, {}, {}};
   ProgressBar bar("train", options.training.steps, "steps");
   moe::TrainCallbacks callbacks;

@@ -16,11 +16,20 @@ std::string escape_html(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -39,7 +48,8 @@ Series smoothed_step_loss(const std::vector<double>& loss) {
   for (std::size_t start = 0; start < loss.size(); start += bucket) {
     const std::size_t stop = std::min(loss.size(), start + bucket);
     double sum = 0;
-    for (std::size_t i = start; i < stop; ++i) sum += loss[i];
+    for (std::size_t i = start; i < stop; ++i)
+      sum += loss[i];
     series.points.emplace_back(static_cast<double>(stop), sum / static_cast<double>(stop - start));
   }
   return series;
@@ -135,21 +145,26 @@ std::string training_report_html(const TrainingHistory& history) {
       escape_html(history.title), escape_html(history.summary));
   html += loss_svg(series, static_cast<double>(history.step_loss.size()));
 
-  html += "<h2>Evaluations</h2>\n<table><tr><th>step</th><th>train</th><th>val</th>"
-          "<th>max/mean expert load per layer</th><th>dead experts</th></tr>\n";
+  html +=
+      "<h2>Evaluations</h2>\n<table><tr><th>step</th><th>train</th><th>val</th>"
+      "<th>max/mean expert load per layer</th><th>dead experts</th></tr>\n";
   for (const auto& eval : history.evals) {
     std::string balance, dead;
-    for (double ratio : eval.max_over_mean) balance += fmt::format("{:.2f} ", ratio);
-    for (std::int64_t count : eval.dead_experts) dead += fmt::format("{} ", count);
-    html += fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{}</td><td>{}</td></tr>\n",
-                        eval.step, eval.train_loss, eval.val_loss, balance, dead);
+    for (double ratio : eval.max_over_mean)
+      balance += fmt::format("{:.2f} ", ratio);
+    for (std::int64_t count : eval.dead_experts)
+      dead += fmt::format("{} ", count);
+    html +=
+        fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:.3f}</td><td>{}</td><td>{}</td></tr>\n",
+                    eval.step, eval.train_loss, eval.val_loss, balance, dead);
   }
   html += "</table>\n";
 
   if (!history.evals.empty() && !history.evals.front().expert_load.empty()) {
-    html += "<h2>Expert load over training</h2>\n<p>Each cell: the share of token slots an expert "
-            "received on the validation batches of that evaluation. White is a uniform share; red "
-            "is hot (3x uniform or more), blue is starved.</p>\n";
+    html +=
+        "<h2>Expert load over training</h2>\n<p>Each cell: the share of token slots an expert "
+        "received on the validation batches of that evaluation. White is a uniform share; red "
+        "is hot (3x uniform or more), blue is starved.</p>\n";
     for (std::size_t layer = 0; layer < history.evals.front().expert_load.size(); ++layer) {
       html += fmt::format("<h3>layer {}</h3>\n", layer) + heatmap_svg(history.evals, layer);
     }

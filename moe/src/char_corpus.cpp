@@ -7,17 +7,18 @@
 #include <sstream>
 #include <stdexcept>
 
-
 namespace requip::moe {
 
 CharVocab::CharVocab(std::vector<std::uint8_t> symbols) : symbols_(std::move(symbols)) {
   id_of_.fill(-1);
-  for (std::size_t i = 0; i < symbols_.size(); ++i) id_of_[symbols_[i]] = static_cast<int16_t>(i);
+  for (std::size_t i = 0; i < symbols_.size(); ++i)
+    id_of_[symbols_[i]] = static_cast<int16_t>(i);
 }
 
 CharVocab CharVocab::of_text(std::string_view text) {
   std::array<bool, 256> seen{};
-  for (char c : text) seen[static_cast<std::uint8_t>(c)] = true;
+  for (char c : text)
+    seen[static_cast<std::uint8_t>(c)] = true;
   std::vector<std::uint8_t> symbols;
   for (int byte = 0; byte < 256; ++byte) {
     if (seen[static_cast<std::size_t>(byte)]) symbols.push_back(static_cast<std::uint8_t>(byte));
@@ -31,9 +32,9 @@ std::vector<std::int64_t> CharVocab::encode(std::string_view text) const {
   for (char c : text) {
     const int id = id_of_[static_cast<std::uint8_t>(c)];
     if (id < 0) {
-      throw std::invalid_argument(fmt::format(
-          "character {:?} (byte {}) is not in the model's vocabulary of {} characters", c,
-          static_cast<int>(static_cast<std::uint8_t>(c)), symbols_.size()));
+      throw std::invalid_argument(
+          fmt::format("character {:?} (byte {}) is not in the model's vocabulary of {} characters",
+                      c, static_cast<int>(static_cast<std::uint8_t>(c)), symbols_.size()));
     }
     ids.push_back(id);
   }
@@ -43,7 +44,8 @@ std::vector<std::int64_t> CharVocab::encode(std::string_view text) const {
 std::string CharVocab::decode(const std::vector<std::int64_t>& ids) const {
   std::string text;
   text.reserve(ids.size());
-  for (std::int64_t id : ids) text.push_back(static_cast<char>(symbols_.at(static_cast<size_t>(id))));
+  for (std::int64_t id : ids)
+    text.push_back(static_cast<char>(symbols_.at(static_cast<size_t>(id))));
   return text;
 }
 

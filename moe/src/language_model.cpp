@@ -28,22 +28,21 @@ BlockOutput BlockImpl::forward(const torch::Tensor& x, KvCache::Layer* cache, st
     return {h + ffn_drop_(dense_->forward(normed), is_training()), zero, zero, {}};
   }
   MoeOutput out = moe_->forward(normed);
-  return {h + ffn_drop_(out.y, is_training()), out.balance_loss, out.z_loss,
-          std::move(out.stats)};
+  return {h + ffn_drop_(out.y, is_training()), out.balance_loss, out.z_loss, std::move(out.stats)};
 }
 
 LanguageModelImpl::LanguageModelImpl(const LmConfig& config) : config_(config) {
   config_.validate();
-  token_embedding_ = register_module(
-      "token_embedding", torch::nn::Embedding(config_.vocab_size, config_.n_embed));
-  position_embedding_ = register_module(
-      "position_embedding", torch::nn::Embedding(config_.block_size, config_.n_embed));
+  token_embedding_ =
+      register_module("token_embedding", torch::nn::Embedding(config_.vocab_size, config_.n_embed));
+  position_embedding_ = register_module("position_embedding",
+                                        torch::nn::Embedding(config_.block_size, config_.n_embed));
   blocks_ = register_module("blocks", torch::nn::ModuleList());
   for (std::int64_t layer = 0; layer < config_.n_layer; ++layer) {
     blocks_->push_back(Block(config_));
   }
-  ln_final_ = register_module(
-      "ln_final", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config_.n_embed})));
+  ln_final_ = register_module("ln_final",
+                              torch::nn::LayerNorm(torch::nn::LayerNormOptions({config_.n_embed})));
   head_ = register_module("head", torch::nn::Linear(config_.n_embed, config_.vocab_size));
 }
 
@@ -76,9 +75,8 @@ KvCache LanguageModelImpl::new_cache(std::int64_t batch) const {
   KvCache cache;
   const std::int64_t head_size = config_.n_embed / config_.n_head;
   for (std::int64_t layer = 0; layer < config_.n_layer; ++layer) {
-    cache.layers.push_back(
-        {torch::zeros({batch, config_.n_head, config_.block_size, head_size}),
-         torch::zeros({batch, config_.n_head, config_.block_size, head_size})});
+    cache.layers.push_back({torch::zeros({batch, config_.n_head, config_.block_size, head_size}),
+                            torch::zeros({batch, config_.n_head, config_.block_size, head_size})});
   }
   return cache;
 }

@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
-#include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
 
 namespace requip::moe {
 
@@ -22,14 +22,17 @@ std::string archive_key(std::string name) {
 // Every tensor a model is made of: parameters, then buffers.
 std::vector<std::pair<std::string, torch::Tensor>> model_tensors(LanguageModel& model) {
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  for (const auto& item : model->named_parameters()) tensors.emplace_back(item.key(), item.value());
-  for (const auto& item : model->named_buffers()) tensors.emplace_back(item.key(), item.value());
+  for (const auto& item : model->named_parameters())
+    tensors.emplace_back(item.key(), item.value());
+  for (const auto& item : model->named_buffers())
+    tensors.emplace_back(item.key(), item.value());
   return tensors;
 }
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& reason) {
-  throw std::runtime_error(fmt::format("model file {} {}; train a new one with `requip train --out {}`",
-                                       file.string(), reason, file.string()));
+  throw std::runtime_error(
+      fmt::format("model file {} {}; train a new one with `requip train --out {}`", file.string(),
+                  reason, file.string()));
 }
 
 }  // namespace

@@ -43,8 +43,8 @@ void LmConfig::validate() const {
                     n_embed, n_head));
   }
   if (moe.top_k > moe.experts) {
-    throw std::invalid_argument(fmt::format(
-        "top-k {} exceeds the expert count {}; lower --top-k", moe.top_k, moe.experts));
+    throw std::invalid_argument(
+        fmt::format("top-k {} exceeds the expert count {}; lower --top-k", moe.top_k, moe.experts));
   }
   if (moe.d_model != n_embed) {
     throw std::invalid_argument(

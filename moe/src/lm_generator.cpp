@@ -22,12 +22,13 @@ std::int64_t draw(const torch::Tensor& logits, const SampleOptions& options, std
   std::size_t kept = vocab;
   if (options.top_k > 0 && static_cast<std::size_t>(options.top_k) < vocab) {
     kept = static_cast<std::size_t>(options.top_k);
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept),
-                      order.end(), [&](std::size_t a, std::size_t b) { return data[a] > data[b]; });
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(),
+                      [&](std::size_t a, std::size_t b) { return data[a] > data[b]; });
   }
   const double temperature = std::max(options.temperature, 1e-6);
   double top = -INFINITY;
-  for (std::size_t i = 0; i < kept; ++i) top = std::max(top, static_cast<double>(data[order[i]]));
+  for (std::size_t i = 0; i < kept; ++i)
+    top = std::max(top, static_cast<double>(data[order[i]]));
   std::vector<double> weights(kept);
   for (std::size_t i = 0; i < kept; ++i) {
     weights[i] = std::exp((data[order[i]] - top) / temperature);

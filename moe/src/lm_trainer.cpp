@@ -11,8 +11,8 @@ namespace requip::moe {
 namespace {
 
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& targets) {
-  return torch::nn::functional::cross_entropy(logits.view({-1, logits.size(-1)}),
-                                              targets.view({-1}));
+  return torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
+                                              targets.reshape({-1}));
 }
 
 }  // namespace
@@ -53,7 +53,8 @@ double LmTrainer::evaluate(const torch::Tensor& split, std::vector<std::vector<d
     for (std::size_t layer = 0; layer < out.routing.size(); ++layer) {
       const auto& shares = out.routing[layer].load;
       (*load)[layer].resize(shares.size());
-      for (std::size_t e = 0; e < shares.size(); ++e) (*load)[layer][e] += shares[e];
+      for (std::size_t e = 0; e < shares.size(); ++e)
+        (*load)[layer][e] += shares[e];
     }
   }
   model_->train();
@@ -68,7 +69,8 @@ EvalPoint LmTrainer::evaluation(std::int64_t step) {
   point.val_loss = evaluate(corpus_.val(), &point.expert_load);
   for (auto& shares : point.expert_load) {
     double sum = 0;
-    for (double share : shares) sum += share;
+    for (double share : shares)
+      sum += share;
     std::int64_t dead = 0;
     double top = 0;
     for (double& share : shares) {

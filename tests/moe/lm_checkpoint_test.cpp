@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <torch/serialize/output-archive.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <torch/serialize/output-archive.h>
 
 #include "lm_fixtures.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
@@ -12,7 +12,9 @@ using namespace requip;
 
 namespace {
 
-moe::CharVocab abc_vocab() { return moe::CharVocab::of_text("abcdefgh \n"); }
+moe::CharVocab abc_vocab() {
+  return moe::CharVocab::of_text("abcdefgh \n");
+}
 
 moe::LanguageModel tiny_model() {
   torch::manual_seed(7);

@@ -12,13 +12,13 @@ using requip::test::run_requip;
 namespace {
 
 const std::vector<std::string> tiny_model_flags = {
-    "--block", "16", "--embed",         "32", "--heads", "2", "--layers",     "2",
+    "--block", "16", "--embed",         "32", "--heads",   "2", "--layers",       "2",
     "--batch", "4",  "--expert-hidden", "32", "--experts", "4", "--eval-batches", "2"};
 
 requip::test::ProcessResult train(const requip::test::TempDir& dir,
                                   std::vector<std::string> extra) {
-  std::vector<std::string> args = {"train", "--steps", "20", "--eval-every", "10", "--out",
-                                   (dir / "model.pt").string()};
+  std::vector<std::string> args = {
+      "train", "--steps", "20", "--eval-every", "10", "--out", (dir / "model.pt").string()};
   args.insert(args.end(), tiny_model_flags.begin(), tiny_model_flags.end());
   args.insert(args.end(), extra.begin(), extra.end());
   return run_requip(args);
@@ -44,8 +44,8 @@ TEST_CASE("lm cli: train writes a checkpoint and a report, sample continues a pr
   CHECK_THAT(report, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(report, Catch::Contains("<svg") && Catch::Contains("<polyline"));
 
-  const auto sampled = run_requip({"sample", "--model", (dir / "model.pt").string(), "--prompt",
-                                   "ROMEO:", "--chars", "40"});
+  const auto sampled = run_requip(
+      {"sample", "--model", (dir / "model.pt").string(), "--prompt", "ROMEO:", "--chars", "40"});
   INFO(sampled.err);
   REQUIRE(sampled.exit_code == 0);
   CHECK_THAT(sampled.out, Catch::StartsWith("ROMEO:"));
@@ -76,7 +76,7 @@ TEST_CASE("lm cli: bad input exits 1 with one line naming the thing and the fix"
 }
 
 TEST_CASE("lm cli: bench lm --json prints the step and generation times", "[moe][lm][cli][bench]") {
-  const auto result = run_requip({"bench", "lm", "--json", "--steps", "1"});
+  const auto result = run_requip({"bench", "lm", "--json", "--steps", "1", "--threads", "1"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
   const auto figures = nlohmann::json::parse(result.out);

@@ -13,14 +13,15 @@ TEST_CASE("lm corpus: the vocabulary is the text's sorted distinct characters", 
   CHECK(vocab.size() == 4);
   CHECK(vocab.encode("!abn") == std::vector<std::int64_t>{0, 1, 2, 3});
   CHECK(vocab.decode(vocab.encode("banana")) == "banana");
-  CHECK_THROWS_WITH(vocab.encode("bz"), Catch::Contains("'z'") &&
-                                            Catch::Contains("not in the model's vocabulary"));
+  CHECK_THROWS_WITH(vocab.encode("bz"),
+                    Catch::Contains("'z'") && Catch::Contains("not in the model's vocabulary"));
 }
 
 TEST_CASE("lm corpus: a 90/10 split, windows with next-character targets", "[moe][lm]") {
   test::TempDir dir;
   std::string text;
-  for (int i = 0; i < 100; ++i) text += static_cast<char>('a' + i % 26);
+  for (int i = 0; i < 100; ++i)
+    text += static_cast<char>('a' + i % 26);
   test::write_file(dir / "abc.txt", text);
   const moe::CharCorpus corpus(dir / "abc.txt", 4);
   CHECK(corpus.train().size(0) == 90);

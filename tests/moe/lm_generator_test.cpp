@@ -32,7 +32,8 @@ TEST_CASE("lm generator: generation goes on past the block size", "[moe][lm][gen
   const auto ids = moe::generate(model, {1, 2}, options, [&](std::int64_t) { ++streamed; });
   CHECK(ids.size() == 100);
   CHECK(streamed == 100);
-  for (std::int64_t id : ids) CHECK((id >= 0 && id < 12));
+  for (std::int64_t id : ids)
+    CHECK((id >= 0 && id < 12));
 }
 
 TEST_CASE("lm generator: top-k 1 is greedy and a seed fixes the sample", "[moe][lm][generate]") {

@@ -17,7 +17,8 @@ std::vector<double> loss_curve(const moe::CharCorpus& corpus, std::uint64_t seed
   training.seed = seed;
   moe::LmTrainer trainer(test::tiny_lm_config(corpus.vocab().size()), training, corpus);
   std::vector<double> losses;
-  for (std::int64_t i = 0; i < training.steps; ++i) losses.push_back(trainer.step());
+  for (std::int64_t i = 0; i < training.steps; ++i)
+    losses.push_back(trainer.step());
   return losses;
 }
 
@@ -49,8 +50,7 @@ TEST_CASE("lm trainer: a small model's validation loss falls below the unigram e
   const double before = trainer.evaluate(corpus.val());
   const std::vector<moe::EvalPoint> evals = trainer.run();
   const double entropy = corpus.unigram_entropy();
-  INFO("val loss " << before << " -> " << evals.back().val_loss << ", unigram entropy "
-                   << entropy);
+  INFO("val loss " << before << " -> " << evals.back().val_loss << ", unigram entropy " << entropy);
   CHECK(before > entropy);
   CHECK(evals.back().val_loss < entropy);
 }

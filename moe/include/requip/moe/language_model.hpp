@@ -46,9 +46,9 @@ class BlockImpl : public torch::nn::Module {
 TORCH_MODULE(Block);
 
 struct LmOutput {
-  torch::Tensor logits;        // (B, T, vocab)
-  torch::Tensor balance_loss;  // mean over layers
-  torch::Tensor z_loss;        // mean over layers
+  torch::Tensor logits;               // (B, T, vocab)
+  torch::Tensor balance_loss;         // mean over layers
+  torch::Tensor z_loss;               // mean over layers
   std::vector<RoutingStats> routing;  // [layer]; empty for the dense FFN
 };
 

@@ -120,8 +120,11 @@ void train(const TrainOptions& options) {
     bar.clear();
     fmt::print("{}\n", eval_line(eval));
     std::fflush(stdout);
+    // Rewritten at every evaluation, so that a long run has a report while it goes on.
+    history.evals.push_back(eval);
+    if (!options.report.empty()) write_training_report(options.report, history);
   };
-  history.evals = trainer.run(callbacks);
+  trainer.run(callbacks);
   bar.finish();
 
   moe::save_checkpoint(options.out, trainer.model(), corpus.vocab());

@@ -1,5 +1,3 @@
-#include <catch2/catch.hpp>
-
 #include <torch/serialize/output-archive.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -7,6 +5,9 @@
 #include "lm_fixtures.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "temp_dir.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using namespace requip;
 

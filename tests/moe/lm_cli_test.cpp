@@ -1,11 +1,12 @@
-#include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "lm_fixtures.hpp"
 #include "subprocess.hpp"
 #include "temp_dir.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using requip::test::run_requip;
 

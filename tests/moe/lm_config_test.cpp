@@ -1,8 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "requip/moe/lm_config.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using namespace requip;
 

@@ -1,7 +1,8 @@
-#include <catch2/catch.hpp>
-
-#include "lm_fixtures.hpp"
 #include "requip/moe/lm_generator.hpp"
+#include "lm_fixtures.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using namespace requip;
 

@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
-
 #include <torch/utils.h>
 
 #include "lm_fixtures.hpp"
 #include "requip/moe/lm_trainer.hpp"
 #include "temp_dir.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using namespace requip;
 

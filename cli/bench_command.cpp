@@ -11,6 +11,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_brain(*bench);
   add_bench_plugins(*bench);
   add_bench_memory(*bench);
+  add_bench_lm(*bench);
 }
 
 }  // namespace requip::cli

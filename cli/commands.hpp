@@ -14,5 +14,7 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options);
 void add_memory_command(CLI::App& app, const GlobalOptions& options);
 void add_bench_command(CLI::App& app);
 void add_plugins_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_sample_command(CLI::App& app);
 
 }  // namespace requip::cli

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   requip::cli::add_memory_command(app, options);
   requip::cli::add_bench_command(app);
   requip::cli::add_plugins_command(app);
+  requip::cli::add_train_command(app);
+  requip::cli::add_sample_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 #include "paths.hpp"
 
 #include <cstdlib>
+#include <vector>
 
 namespace requip::cli {
 
@@ -12,6 +13,21 @@ std::filesystem::path data_home() {
     return std::filesystem::path(home) / ".local" / "share" / "requip";
   }
   return std::filesystem::current_path() / ".requip";
+}
+
+std::filesystem::path vendored_data(const std::filesystem::path& name) {
+  std::vector<std::filesystem::path> folders;
+  if (const char* dir = std::getenv("REQUIP_DATA_DIR"); dir != nullptr && *dir != '\0') {
+    folders.emplace_back(dir);
+  }
+  std::error_code error;
+  const auto binary = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) folders.push_back(binary.parent_path().parent_path() / "share" / "requip");
+  folders.emplace_back(REQUIP_SOURCE_DATA_DIR);
+  for (const auto& folder : folders) {
+    if (std::filesystem::is_regular_file(folder / name, error)) return folder / name;
+  }
+  return {};
 }
 
 }  // namespace requip::cli

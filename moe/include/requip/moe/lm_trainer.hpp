@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "requip/moe/char_corpus.hpp"
+#include "requip/moe/eval_point.hpp"
+#include "requip/moe/language_model.hpp"
+
+namespace torch::optim {
+class AdamW;
+}
+
+namespace requip::moe {
+
+// How to train: the seed's schedule by default (AdamW at 3e-4, 5000 steps of 32 windows,
+// evaluation every 500 steps on 100 batches per split).
+struct TrainConfig {
+  std::int64_t steps = 5000;
+  std::int64_t batch_size = 32;
+  double learning_rate = 3e-4;
+  double aux_loss = 0.01;  // weight of the load-balancing loss (1.0 at uniform routing)
+  double z_loss = 0.001;   // weight of the router z-loss
+  std::int64_t eval_every = 500;
+  std::int64_t eval_batches = 100;
+  std::uint64_t seed = 1337;
+};
+
+struct TrainCallbacks {
+  std::function<void(std::int64_t step, double loss)> on_step;
+  std::function<void(const EvalPoint&)> on_eval;
+};
+
+class LmTrainer {
+ public:
+  // Seeds torch's generator with config.seed before building the model, so that a seed and a
+  // thread count fix the whole run.
+  LmTrainer(const LmConfig& model_config, const TrainConfig& config, const CharCorpus& corpus);
+  ~LmTrainer();
+  LmTrainer(const LmTrainer&) = delete;
+  LmTrainer& operator=(const LmTrainer&) = delete;
+
+  // Trains config.steps steps, evaluating every eval_every steps and after the last.
+  std::vector<EvalPoint> run(const TrainCallbacks& callbacks = {});
+  // One optimiser step on a fresh training batch; returns the total loss.
+  double step();
+  // Mean cross-entropy over eval_batches batches of a split, in eval mode. With `load`, adds
+  // each MoE layer's expert shares of every batch to (*load)[layer][expert].
+  double evaluate(const torch::Tensor& split, std::vector<std::vector<double>>* load = nullptr);
+
+  LanguageModel& model() { return model_; }
+
+ private:
+  EvalPoint evaluation(std::int64_t step);
+
+  TrainConfig config_;
+  const CharCorpus& corpus_;
+  LanguageModel model_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+};
+
+}  // namespace requip::moe

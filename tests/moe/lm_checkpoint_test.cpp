@@ -1,0 +1,110 @@
+#include <torch/serialize/output-archive.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "lm_fixtures.hpp"
+#include "requip/moe/lm_checkpoint.hpp"
+#include "temp_dir.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
+
+using namespace requip;
+
+namespace {
+
+moe::CharVocab abc_vocab() {
+  return moe::CharVocab::of_text("abcdefgh \n");
+}
+
+moe::LanguageModel tiny_model() {
+  torch::manual_seed(7);
+  return moe::LanguageModel(test::tiny_lm_config(abc_vocab().size()));
+}
+
+std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+std::string load_error(const std::filesystem::path& file) {
+  try {
+    moe::load_checkpoint(file);
+  } catch (const std::runtime_error& error) {
+    return error.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("lm checkpoint: a round trip is bit-exact", "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  moe::save_checkpoint(dir / "model.pt", model, abc_vocab());
+  moe::LmCheckpoint loaded = moe::load_checkpoint(dir / "model.pt");
+
+  CHECK(moe::to_json(loaded.model->config()) == moe::to_json(model->config()));
+  CHECK(loaded.vocab.symbols() == abc_vocab().symbols());
+  const auto original = model->named_parameters();
+  const auto restored = loaded.model->named_parameters();
+  REQUIRE(original.size() == restored.size());
+  for (const auto& item : original) {
+    INFO(item.key());
+    CHECK(torch::equal(item.value(), restored[item.key()]));
+  }
+  model->eval();
+  const torch::Tensor idx = torch::tensor({{0, 3, 5, 7, 1}}, torch::kInt64);
+  CHECK(torch::equal(model->forward(idx).logits, loaded.model->forward(idx).logits));
+}
+
+TEST_CASE("lm checkpoint: damaged files give one line naming the file and the fix",
+          "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  moe::save_checkpoint(dir / "model.pt", model, abc_vocab());
+  const std::string bytes = read_bytes(dir / "model.pt");
+
+  SECTION("missing") {
+    const std::string error = load_error(dir / "absent.pt");
+    CHECK_THAT(error, Catch::Contains("absent.pt does not exist"));
+    CHECK_THAT(error, Catch::Contains("requip train --out"));
+  }
+  SECTION("truncated") {
+    test::write_file(dir / "cut.pt", bytes.substr(0, bytes.size() / 2));
+    CHECK_THAT(load_error(dir / "cut.pt"), Catch::Contains("cut.pt is truncated or not a requip"));
+  }
+  SECTION("garbage") {
+    test::write_file(dir / "junk.pt", std::string(4096, 'x'));
+    CHECK_THAT(load_error(dir / "junk.pt"), Catch::Contains("junk.pt is truncated or not"));
+  }
+  SECTION("one line") {
+    test::write_file(dir / "junk.pt", "not a model");
+    CHECK(load_error(dir / "junk.pt").find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("lm checkpoint: weights that do not match their config are refused",
+          "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  moe::LmConfig claimed = model->config();
+  claimed.n_embed = 64;  // the weights are 32 wide
+  claimed.moe.d_model = 64;
+  const nlohmann::json config = {{"format", "requip-lm"},
+                                 {"version", 1},
+                                 {"model", moe::to_json(claimed)},
+                                 {"vocab", abc_vocab().symbols()}};
+  torch::serialize::OutputArchive archive;
+  archive.write("config", c10::IValue(config.dump()));
+  for (const auto& item : model->named_parameters()) {
+    std::string key = item.key();
+    std::replace(key.begin(), key.end(), '.', '/');
+    archive.write(key, item.value().detach());
+  }
+  archive.save_to((dir / "mismatch.pt").string());
+
+  const std::string error = load_error(dir / "mismatch.pt");
+  CHECK_THAT(error, Catch::Contains("mismatch.pt holds 'token_embedding.weight' as [10, 32]"));
+  CHECK_THAT(error, Catch::Contains("needs [10, 64]"));
+}

@@ -10,6 +10,7 @@ namespace requip::cli {
 
 // Each benchmark is a subcommand of `requip bench`, in a file of its own.
 void add_bench_brain(CLI::App& bench);
+void add_bench_moe(CLI::App& bench);
 
 // Seconds spent in fn().
 template <typename Fn>

@@ -9,6 +9,7 @@ void add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "measure performance; figures with same-run baselines");
   bench->require_subcommand(1);
   add_bench_brain(*bench);
+  add_bench_moe(*bench);
 }
 
 }  // namespace requip::cli

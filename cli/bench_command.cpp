@@ -12,6 +12,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_plugins(*bench);
   add_bench_memory(*bench);
   add_bench_lm(*bench);
+  add_bench_moe(*bench);
 }
 
 }  // namespace requip::cli

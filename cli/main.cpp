@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   requip::cli::add_plugins_command(app);
   requip::cli::add_train_command(app);
   requip::cli::add_sample_command(app);
+  requip::cli::add_moe_command(app);
 
   try {
     app.parse(argc, argv);

@@ -21,6 +21,12 @@ ExpertBankImpl::ExpertBankImpl(const MoeConfig& config) {
   b2 = register_parameter("b2", detail::uniform_fan_in({e, d}, h));
 }
 
+torch::Tensor ExpertBankImpl::expert(int64_t e, const torch::Tensor& x) {
+  if (e < 0 || e >= w1.size(0))
+    throw std::invalid_argument(fmt::format("experts: no expert {} among {}", e, w1.size(0)));
+  return detail::feed_forward(x, w1[e], b1[e], w2[e], b2[e]);
+}
+
 torch::Tensor ExpertBankImpl::grouped(const torch::Tensor& x, const torch::Tensor& indices,
                                       const torch::Tensor& weights,
                                       const torch::Tensor& expert_counts, int64_t capacity) {

@@ -133,6 +133,21 @@ TEST_CASE("moe: a fixed seed and thread count give identical passes", "[moe]") {
   CHECK(grad1.equal(grad2));
 }
 
+TEST_CASE("moe: count_parameters matches the layer's tensors", "[moe]") {
+  auto config = tiny_config(6, 2);
+  config.noisy_gate = true;
+  config.shared_experts = 2;
+  SparseMoe moe(config);
+  int64_t held = 0;
+  for (const auto& parameter : moe->parameters())
+    held += parameter.numel();
+  const auto count = count_parameters(config);
+  CHECK(count.total == held);
+  const int64_t per_expert = moe->experts->w1[0].numel() + moe->experts->b1[0].numel() +
+                             moe->experts->w2[0].numel() + moe->experts->b2[0].numel();
+  CHECK(count.active == held - (config.experts - config.top_k) * per_expert);
+}
+
 TEST_CASE("moe: bad input is refused with a message naming the expected shape", "[moe]") {
   SparseMoe moe(tiny_config(4, 2));
   CHECK_THROWS_WITH(moe->forward(torch::zeros({2, 3, 5})), Catch::Contains("(B, T, 4)"));

@@ -20,6 +20,9 @@ class ExpertBankImpl : public torch::nn::Module {
  public:
   explicit ExpertBankImpl(const MoeConfig& config);
 
+  // Expert e alone on x (n, d): for demos and oracles; the dispatch paths batch this.
+  torch::Tensor expert(int64_t e, const torch::Tensor& x);
+
   // x (N, d), indices and weights (N, k), expert_counts (E) as the gate returns them.
   // Sorts slots by expert and runs one GEMM per contiguous segment.
   torch::Tensor grouped(const torch::Tensor& x, const torch::Tensor& indices,

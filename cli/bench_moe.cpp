@@ -1,0 +1,179 @@
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "bench.hpp"
+#include "moe_timing.hpp"
+#include "requip/moe/sparse_moe.hpp"
+
+namespace requip::cli {
+
+namespace {
+
+struct LayerShape {
+  int64_t tokens, d_model, experts, top_k;
+};
+
+// The seed's layer (32 x 128 tokens, n_embed 128) and a wider one where GEMMs dominate.
+std::vector<LayerShape> layer_shapes(int64_t tokens) {
+  return {{tokens, 128, 8, 2}, {tokens, 512, 8, 2}};
+}
+// Slot counts around the automatic switch from gathered to grouped dispatch.
+constexpr int64_t small_batches[] = {1, 2, 4, 8, 16, 32, 64};
+
+struct LayerFigures {  // tokens/s
+  double grouped_fwd, naive_fwd, dense_fwd, grouped_fwdbwd, naive_fwdbwd, dense_fwdbwd;
+};
+
+moe::MoeConfig config_for(const LayerShape& shape) {
+  moe::MoeConfig config;
+  config.d_model = shape.d_model;
+  config.d_hidden = 4 * shape.d_model;
+  config.experts = shape.experts;
+  config.top_k = shape.top_k;
+  return config;
+}
+
+Contender moe_forward(moe::SparseMoe& layer, moe::Dispatch dispatch) {
+  return [&layer, dispatch](const at::Tensor& x) {
+    torch::NoGradGuard no_grad;
+    layer->eval();
+    layer->set_dispatch(dispatch);
+    layer->forward(x);
+  };
+}
+
+Contender moe_training_step(moe::SparseMoe& layer, moe::Dispatch dispatch) {
+  return [&layer, dispatch](const at::Tensor& x) {
+    layer->train();
+    layer->set_dispatch(dispatch);
+    const auto out = layer->forward(x);
+    (out.y.sum() + 0.01 * out.balance_loss + 1e-3 * out.z_loss).backward();
+    layer->zero_grad();
+  };
+}
+
+LayerFigures measure(const LayerShape& shape, int repeats) {
+  const auto config = config_for(shape);
+  moe::SparseMoe layer(config);
+  auto dense = moe::dense_equivalent(config);
+  Race race{shape.tokens, shape.d_model, repeats, false};
+  const auto forward = race_tokens_per_s(
+      {moe_forward(layer, moe::Dispatch::grouped), moe_forward(layer, moe::Dispatch::naive),
+       [&](const at::Tensor& x) {
+         torch::NoGradGuard no_grad;
+         dense->forward(x);
+       }},
+      race);
+  race.input_requires_grad = true;
+  const auto training = race_tokens_per_s({moe_training_step(layer, moe::Dispatch::grouped),
+                                           moe_training_step(layer, moe::Dispatch::naive),
+                                           [&](const at::Tensor& x) {
+                                             dense->forward(x).sum().backward();
+                                             dense->zero_grad();
+                                           }},
+                                          race);
+  return {forward[0], forward[1], forward[2], training[0], training[1], training[2]};
+}
+
+// Forward tokens/s of grouped and gathered dispatch at a handful of tokens (generation).
+std::pair<double, double> measure_small(int64_t tokens, int repeats) {
+  const LayerShape seed_shape = layer_shapes(tokens)[0];
+  moe::SparseMoe layer(config_for(seed_shape));
+  const auto figures = race_tokens_per_s(
+      {moe_forward(layer, moe::Dispatch::grouped), moe_forward(layer, moe::Dispatch::gathered)},
+      Race{tokens, seed_shape.d_model, repeats * 20, false});
+  return {figures[0], figures[1]};
+}
+
+void print_table(const std::vector<LayerShape>& shapes, const std::vector<LayerFigures>& figures) {
+  fmt::print("{:>6} {:>4} {:>3} {:>2} | {:>16} {:>16} | {:>7} {:>7} | {:>7} {:>7}\n", "tokens", "d",
+             "E", "k", "pass", "grouped tok/s", "/naive", "/dense", "naive", "dense");
+  for (std::size_t i = 0; i < figures.size(); ++i) {
+    const auto& s = shapes[i];
+    const auto& f = figures[i];
+    const auto row = [&](const char* pass, double grouped, double naive, double dense) {
+      fmt::print(
+          "{:>6} {:>4} {:>3} {:>2} | {:>16} {:>16.0f} | {:>6.2f}x {:>6.2f}x | {:>7.0f} {:>7.0f}\n",
+          s.tokens, s.d_model, s.experts, s.top_k, pass, grouped, grouped / naive, grouped / dense,
+          naive, dense);
+    };
+    row("forward", f.grouped_fwd, f.naive_fwd, f.dense_fwd);
+    row("forward+backward", f.grouped_fwdbwd, f.naive_fwdbwd, f.dense_fwdbwd);
+  }
+}
+
+}  // namespace
+
+void add_bench_moe(CLI::App& bench) {
+  auto* command = bench.add_subcommand(
+      "moe", "sparse MoE layer tokens/s: grouped dispatch against the naive loop and a dense FFN");
+  auto json = std::make_shared<bool>(false);
+  auto threads = std::make_shared<int>(2);
+  auto repeats = std::make_shared<int>(5);
+  auto tokens = std::make_shared<int64_t>(4096);
+  command->add_flag("--json", *json, "print one JSON object");
+  command->add_option("--threads", *threads, "torch threads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--repeats", *repeats, "timed runs per figure; the median is reported")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--tokens", *tokens, "tokens per layer shape (the issue's shapes: 4096)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->callback([json, threads, repeats, tokens] {
+    use_threads(*threads);
+    torch::manual_seed(0);
+    const auto shapes = layer_shapes(*tokens);
+    std::vector<LayerFigures> figures;
+    for (const auto& shape : shapes) {
+      std::cerr << fmt::format("bench moe: {} tokens, d={} ...\n", shape.tokens, shape.d_model);
+      figures.push_back(measure(shape, *repeats));
+    }
+    std::cerr << "bench moe: small batches ...\n";
+    std::vector<std::pair<double, double>> small;
+    for (const int64_t tokens : small_batches)
+      small.push_back(measure_small(tokens, *repeats));
+
+    if (*json) {
+      nlohmann::json out{{"shapes", nlohmann::json::array()},
+                         {"small_batches", nlohmann::json::array()}};
+      for (std::size_t i = 0; i < figures.size(); ++i) {
+        const auto& s = shapes[i];
+        const auto& f = figures[i];
+        out["shapes"].push_back({{"tokens", s.tokens},
+                                 {"d", s.d_model},
+                                 {"experts", s.experts},
+                                 {"top_k", s.top_k},
+                                 {"grouped_fwd_tok_s", f.grouped_fwd},
+                                 {"naive_fwd_tok_s", f.naive_fwd},
+                                 {"dense_fwd_tok_s", f.dense_fwd},
+                                 {"grouped_fwdbwd_tok_s", f.grouped_fwdbwd},
+                                 {"naive_fwdbwd_tok_s", f.naive_fwdbwd},
+                                 {"dense_fwdbwd_tok_s", f.dense_fwdbwd}});
+      }
+      for (std::size_t i = 0; i < small.size(); ++i)
+        out["small_batches"].push_back({{"tokens", small_batches[i]},
+                                        {"grouped_fwd_tok_s", small[i].first},
+                                        {"gathered_fwd_tok_s", small[i].second}});
+      fmt::print("{}\n", out.dump());
+      return;
+    }
+    fmt::print("sparse MoE layer, {} threads, median of {} runs, fresh random input per run\n",
+               *threads, *repeats);
+    print_table(shapes, figures);
+    fmt::print(
+        "\nsmall batches, d=128, E=8, k=2, forward (automatic dispatch gathers up to {} "
+        "slots):\n{:>6} {:>14} {:>14} {:>9}\n",
+        moe::MoeConfig{}.gathered_max_slots, "tokens", "grouped tok/s", "gathered tok/s",
+        "gathered/grouped");
+    for (std::size_t i = 0; i < small.size(); ++i)
+      fmt::print("{:>6} {:>14.0f} {:>14.0f} {:>8.2f}x\n", small_batches[i], small[i].first,
+                 small[i].second, small[i].second / small[i].first);
+  });
+}
+
+}  // namespace requip::cli

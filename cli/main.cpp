@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
 
   requip::cli::add_chat_command(app);
   requip::cli::add_bench_command(app);
+  requip::cli::add_eval_command(app);
 
   try {
     app.parse(argc, argv);

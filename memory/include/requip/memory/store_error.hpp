@@ -1,0 +1,35 @@
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace requip::memory {
+
+// Why a database file was refused or an operation on it failed. Every refusal leaves the file
+// exactly as it was.
+enum class StoreErrorKind {
+  not_a_file,     // a directory or something else that is not a regular file
+  missing,        // no database there, and the caller asked not to create one
+  cannot_create,  // the file or its folder cannot be created
+  read_only,      // the file or its folder cannot be written
+  corrupt,        // not an SQLite database, or a damaged one
+  foreign,        // an SQLite database that some other program made
+  newer_schema,   // written by a newer requip
+  busy,           // another process held the database past the busy timeout
+  io,             // anything else SQLite reported
+};
+
+// One line that names the database file, says what is wrong and how to fix it.
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(StoreErrorKind kind, const std::filesystem::path& file, const std::string& problem,
+             const std::string& fix);
+
+  StoreErrorKind kind() const { return kind_; }
+
+ private:
+  StoreErrorKind kind_;
+};
+
+}  // namespace requip::memory

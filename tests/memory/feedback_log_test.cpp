@@ -1,0 +1,70 @@
+#include <catch2/catch.hpp>
+
+#include "requip/memory/store.hpp"
+#include "temp_dir.hpp"
+
+using requip::memory::FeedbackEntry;
+using requip::memory::Store;
+using requip::memory::Verdict;
+
+namespace {
+FeedbackEntry entry(std::string session, std::int64_t turn, std::string key, Verdict verdict) {
+  FeedbackEntry result;
+  result.session = std::move(session);
+  result.turn = turn;
+  result.key = std::move(key);
+  result.text = verdict == Verdict::confirm ? "thanks" : "wrong";
+  result.skill = "clock";
+  result.verdict = verdict;
+  return result;
+}
+}  // namespace
+
+TEST_CASE("feedback: entries are appended with increasing ids and read back in full",
+          "[memory][feedback]") {
+  requip::test::TempDir dir;
+  Store store(dir / "requip.db");
+  auto& log = store.feedback();
+  const auto first = log.append(entry("A", 1, "time", Verdict::confirm));
+  const auto second = log.append(entry("B", 7, "date", Verdict::major_complaint));
+  CHECK(second > first);
+  auto latest = log.latest(10);
+  REQUIRE(latest.size() == 2);
+  CHECK(latest[0].id == first);
+  CHECK(latest[1].session == "B");
+  CHECK(latest[1].turn == 7);
+  CHECK(latest[1].key == "date");
+  CHECK(latest[1].text == "wrong");
+  CHECK(latest[1].skill == "clock");
+  CHECK(latest[1].verdict == Verdict::major_complaint);
+  CHECK(latest[1].time > std::chrono::system_clock::time_point{});
+  CHECK(log.count() == 2);
+}
+
+TEST_CASE("feedback: latest and for_key return the newest entries, oldest first",
+          "[memory][feedback]") {
+  requip::test::TempDir dir;
+  Store store(dir / "requip.db");
+  auto& log = store.feedback();
+  for (int turn = 1; turn <= 5; ++turn) {
+    log.append(entry("A", turn, turn % 2 == 0 ? "even" : "odd", Verdict::minor_complaint));
+  }
+  auto latest = log.latest(2);
+  REQUIRE(latest.size() == 2);
+  CHECK(latest[0].turn == 4);
+  CHECK(latest[1].turn == 5);
+  auto odd = log.for_key("odd", 2);
+  REQUIRE(odd.size() == 2);
+  CHECK(odd[0].turn == 3);
+  CHECK(odd[1].turn == 5);
+  CHECK(log.for_key("none").empty());
+}
+
+TEST_CASE("feedback: verdicts have stable names", "[memory][feedback]") {
+  for (auto verdict : {Verdict::confirm, Verdict::minor_complaint, Verdict::major_complaint}) {
+    CHECK(requip::memory::verdict_from_string(requip::memory::to_string(verdict)) == verdict);
+  }
+  CHECK(requip::memory::to_string(Verdict::major_complaint) == "major_complaint");
+  CHECK_THROWS_WITH(requip::memory::verdict_from_string("meh"),
+                    Catch::Contains("unknown verdict 'meh'"));
+}

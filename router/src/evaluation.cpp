@@ -7,6 +7,9 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <set>
+
+#include "requip/router/featurizer.hpp"
 
 namespace requip::router {
 
@@ -18,26 +21,13 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-struct LabelIndex {
-  std::vector<std::string> names;
-  std::map<std::string, int> rows;
-
-  explicit LabelIndex(const LabeledData& train) : names(train.labels()) {
-    for (std::size_t i = 0; i < names.size(); ++i)
-      rows[names[i]] = static_cast<int>(i);
+// Each label as a skill the model knows, with its training rows as examples or none.
+std::vector<SkillProfile> label_skills(const LabeledData& train, bool with_examples) {
+  std::vector<SkillProfile> skills;
+  for (auto& [label, examples] : train.examples_by_label()) {
+    skills.push_back({label, "1", {}, with_examples ? examples : std::vector<std::string>{}});
   }
-  int row(const std::string& label) const { return rows.at(label); }
-};
-
-int best(const std::vector<float>& probabilities, const std::vector<bool>& excluded = {}) {
-  int top = -1;
-  for (std::size_t e = 0; e < probabilities.size(); ++e) {
-    if (e < excluded.size() && excluded[e]) continue;
-    if (top < 0 || probabilities[e] > probabilities[static_cast<std::size_t>(top)]) {
-      top = static_cast<int>(e);
-    }
-  }
-  return top;
+  return skills;
 }
 
 double percentile(std::vector<double> values, double fraction) {
@@ -47,24 +37,27 @@ double percentile(std::vector<double> values, double fraction) {
 }
 
 // Accuracy, macro-F1 over the training labels, and the latency of single decisions.
-void score(const GateModel& model, const LabeledData& test, const LabelIndex& labels,
+void score(const RouterModel& model, const LabeledData& train, const LabeledData& test,
            EvaluationResult& result) {
-  const std::vector<bool> loaded(labels.names.size(), true);
-  const std::size_t count = labels.names.size();
+  const auto labels = train.labels();
+  const auto allowed = model.mask_for(labels);
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    index[labels[i]] = i;
+  const std::size_t count = labels.size();
   std::vector<double> true_positive(count), predicted(count), actual(count), latencies;
-  std::vector<float> probabilities;
   std::size_t correct = 0;
   for (const auto& row : test.rows) {
     const auto start = Clock::now();
-    model.probabilities(row.text, loaded, probabilities);
-    const int choice = best(probabilities);
+    const Ranking ranking = model.rank(row.text, allowed);
     latencies.push_back(seconds_since(start) * 1e6);
-    const int truth = labels.row(row.label);
-    predicted[static_cast<std::size_t>(choice)] += 1;
-    actual[static_cast<std::size_t>(truth)] += 1;
+    const std::size_t choice = index.at(ranking.candidates.front().skill);
+    const std::size_t truth = index.at(row.label);
+    predicted[choice] += 1;
+    actual[truth] += 1;
     if (choice == truth) {
       ++correct;
-      true_positive[static_cast<std::size_t>(truth)] += 1;
+      true_positive[truth] += 1;
     }
   }
   double f1_sum = 0;
@@ -78,61 +71,60 @@ void score(const GateModel& model, const LabeledData& test, const LabelIndex& la
   result.route_p99_us = percentile(latencies, 0.99);
 }
 
+RouterConfig evaluation_config(GateConfig gate) {
+  RouterConfig config;
+  config.gate = gate;
+  config.save_after_feedback = false;  // the in-memory store would copy the weights each time
+  return config;
+}
+
 }  // namespace
 
 EvaluationResult evaluate(const LabeledData& train, const LabeledData& test, GateConfig config,
                           const EvaluationProgress& progress) {
   require_examples_for(test, train);
-  const LabelIndex labels(train);
-  std::vector<TrainingExample> examples;
-  for (const auto& row : train.rows)
-    examples.push_back({row.text, labels.row(row.label)});
-
-  GateModel model(config);
+  RouterModel model(evaluation_config(config));
   EvaluationResult result;
   const auto start = Clock::now();
-  model.train(examples, std::vector<bool>(labels.names.size(), true),
-              [&](int epoch, int epochs, double loss) {
-                if (progress) {
-                  progress(fmt::format("epoch {}/{}  loss {:.4f}  {:.1f} s", epoch, epochs, loss,
-                                       seconds_since(start)));
-                }
-              });
-  result.train_s = seconds_since(start);
-  score(model, test, labels, result);
+  const auto report =
+      model.know(label_skills(train, true), [&](int epoch, int epochs, double loss) {
+        if (progress) {
+          progress(fmt::format("epoch {}/{}  loss {:.4f}  {:.1f} s", epoch, epochs, loss,
+                               seconds_since(start)));
+        }
+      });
+  result.train_s = report ? report->seconds : 0;
+  score(model, train, test, result);
   return result;
 }
 
 OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, GateConfig config,
                              std::uint64_t seed, const EvaluationProgress& progress) {
   require_examples_for(test, train);
-  const LabelIndex labels(train);
-  const std::vector<bool> loaded(labels.names.size(), true);
+  RouterModel model(evaluation_config(config));
+  model.know(label_skills(train, false));
+  const auto allowed = model.mask_for(train.labels());
   std::vector<std::size_t> order(train.rows.size());
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
 
-  GateModel model(config);
-  model.grow(static_cast<int>(labels.names.size()));
   OnlineResult result;
   std::size_t first_try = 0, tries = 0;
-  std::vector<float> probabilities;
   const auto start = Clock::now();
   for (std::size_t n = 0; n < order.size(); ++n) {
     const auto& row = train.rows[order[n]];
-    const int truth = labels.row(row.label);
-    std::vector<bool> rejected(labels.names.size(), false);
+    const std::string key = normalize(row.text);
+    std::set<std::string> rejected;
     for (int attempt = 1;; ++attempt) {
-      model.probabilities(row.text, loaded, probabilities);
-      const int answer = best(probabilities, rejected);
+      const std::string answer = model.rank(row.text, allowed, rejected).candidates.front().skill;
       ++tries;
-      if (answer == truth) {
+      if (answer == row.label) {
         if (attempt == 1) ++first_try;
-        model.learn(row.text, truth, true, loaded);  // "thanks"
+        model.feedback({"online", key, "thanks", answer, Polarity::confirm}, row.text);
         break;
       }
-      model.learn(row.text, answer, false, loaded);  // "wrong"
-      rejected[static_cast<std::size_t>(answer)] = true;
+      model.feedback({"online", key, "wrong", answer, Polarity::major}, row.text);
+      rejected.insert(answer);
     }
     if (progress && (n + 1) % 1000 == 0) {
       progress(fmt::format("{}/{} utterances  first-try {:.3f}  tries {:.2f}  {:.1f} s", n + 1,
@@ -143,7 +135,7 @@ OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, 
   result.first_try_accuracy = static_cast<double>(first_try) / static_cast<double>(order.size());
   result.mean_tries = static_cast<double>(tries) / static_cast<double>(order.size());
   result.after.train_s = seconds_since(start);
-  score(model, test, labels, result.after);
+  score(model, train, test, result.after);
   return result;
 }
 

@@ -16,6 +16,15 @@ namespace requip::router {
 using detail::Bags;
 using detail::GateNetwork;
 
+namespace {
+
+// (B, E) logits with the skills outside the mask at -inf.
+torch::Tensor masked(const torch::Tensor& logits, const torch::Tensor& mask) {
+  return logits.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+}
+
+}  // namespace
+
 struct GateModel::Impl {
   GateConfig config;
   Featurizer featurizer;
@@ -139,8 +148,8 @@ void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& 
       }
       const auto target = torch::tensor(targets);
       torch::Tensor loss = torch::zeros({});
-      for (const auto& logits : impl.network->logits(impl.bags(texts), mask, config.dropout))
-        loss = loss + torch::nn::functional::cross_entropy(logits, target);
+      for (const auto& gate : impl.network->forward(impl.bags(texts), mask, config.dropout))
+        loss = loss + torch::nn::functional::cross_entropy(masked(gate.logits, mask), target);
       impl.network->step(loss, rate);
       loss_sum += loss.item<double>() / config.members;
     }
@@ -155,8 +164,8 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
   const auto mask = impl.mask(loaded).index({torch::indexing::Slice(0, experts())});
   const auto bags = impl.bags({text});
   torch::Tensor loss = torch::zeros({});
-  for (const auto& logits : impl.network->logits(bags, mask, 0.0)) {
-    auto log_probs = torch::log_softmax(logits, 1)[0];  // (E)
+  for (const auto& gate : impl.network->forward(bags, mask, 0.0)) {
+    auto log_probs = torch::log_softmax(masked(gate.logits, mask), 1)[0];  // (E)
     // A rejection pushes the probability of this row down: minimise -log(1 - p).
     loss = loss + (positive ? -log_probs[expert]
                             : -torch::log1p(-log_probs[expert].exp().clamp_max(1.0 - 1e-6)));
@@ -233,8 +242,8 @@ std::vector<float> GateModel::probabilities_reference(std::string_view text,
   const auto mask = impl.mask(padded);
   const auto bags = impl.bags({text});
   torch::Tensor sum = torch::zeros({experts()});
-  for (const auto& logits : impl.network->logits(bags, mask, 0.0))
-    sum += torch::softmax(logits, 1)[0];
+  for (const auto& gate : impl.network->forward(bags, mask, 0.0))
+    sum += gate.probs[0];
   sum /= static_cast<double>(impl.network->members());
   return {sum.data_ptr<float>(), sum.data_ptr<float>() + sum.numel()};
 }

@@ -19,7 +19,7 @@ GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::ui
   table_square_ = torch::zeros({buckets});
   hidden_bias_ = torch::full({members * dim}, initial_hidden_bias).requires_grad_();
   for (int m = 0; m < members; ++m)
-    gates_.emplace_back(dim, experts);
+    gates_.emplace_back(dim, experts, 1, false);
   reset_dense_optimizer(learning_rate);
 }
 
@@ -34,15 +34,15 @@ void GateNetwork::reset_dense_optimizer(double learning_rate) {
 }
 
 const float* GateNetwork::gate_weight_data(int member) const {
-  return gates_[static_cast<std::size_t>(member)]->weight.data_ptr<float>();
+  return gates_[static_cast<std::size_t>(member)]->route_weight.data_ptr<float>();
 }
 
 const float* GateNetwork::gate_bias_data(int member) const {
-  return gates_[static_cast<std::size_t>(member)]->bias.data_ptr<float>();
+  return gates_[static_cast<std::size_t>(member)]->route_bias.data_ptr<float>();
 }
 
-std::vector<torch::Tensor> GateNetwork::logits(const Bags& bags, const torch::Tensor& mask,
-                                               double dropout) {
+std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch::Tensor& mask,
+                                                 double dropout) {
   // Only the batch's own rows take part, as a small dense leaf: its gradient is (U, M*d)
   // rather than one sparse row per n-gram occurrence, which costs far more to build.
   auto [unique_ids, local_ids] = torch::_unique(bags.ids, false, true);
@@ -59,11 +59,10 @@ std::vector<torch::Tensor> GateNetwork::logits(const Bags& bags, const torch::Te
     hidden = hidden * keep / (1.0 - dropout);
   }
   const auto slices = hidden.split(dim_, 1);  // M x (B, d)
-  std::vector<torch::Tensor> result;
+  std::vector<moe::GateOutput> result;
   for (std::size_t m = 0; m < gates_.size(); ++m) {
-    auto scores = gates_[m]->forward(slices[m]);  // (B, E)
-    result.push_back(
-        scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity()));
+    gates_[m]->set_expert_mask(mask);
+    result.push_back(gates_[m]->forward(slices[m]));  // logits, probs: (B, E)
   }
   return result;
 }
@@ -90,10 +89,10 @@ void GateNetwork::grow(int experts) {
   const int old = this->experts();
   if (experts <= old) return;
   for (auto& gate : gates_) {
-    torch::nn::Linear bigger(dim_, experts);
+    moe::TopKGate bigger(dim_, experts, 1, false);
     torch::NoGradGuard no_grad;
-    bigger->weight.slice(0, 0, old).copy_(gate->weight);
-    bigger->bias.slice(0, 0, old).copy_(gate->bias);
+    bigger->route_weight.slice(0, 0, old).copy_(gate->route_weight);
+    bigger->route_bias.slice(0, 0, old).copy_(gate->route_bias);
     gate = bigger;
   }
   const auto& options =
@@ -108,8 +107,8 @@ std::vector<torch::Tensor> GateNetwork::state() const {
   std::vector<torch::Tensor> tensors{rows, table_.index_select(0, rows),
                                      table_square_.index_select(0, rows), hidden_bias_};
   for (const auto& gate : gates_) {
-    tensors.push_back(gate->weight);
-    tensors.push_back(gate->bias);
+    tensors.push_back(gate->route_weight);
+    tensors.push_back(gate->route_bias);
   }
   return tensors;
 }
@@ -124,8 +123,8 @@ void GateNetwork::set_state(const std::vector<torch::Tensor>& tensors, std::size
   hidden_bias_.copy_(tensors.at(next++));
   grow(static_cast<int>(tensors.at(next).size(0)));
   for (auto& gate : gates_) {
-    gate->weight.copy_(tensors.at(next++));
-    gate->bias.copy_(tensors.at(next++));
+    gate->route_weight.copy_(tensors.at(next++));
+    gate->route_bias.copy_(tensors.at(next++));
   }
 }
 

@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "requip/moe/top_k_gate.hpp"
+
 namespace requip::router::detail {
 
 // A batch of texts as an EmbeddingBag takes it: bucket ids, where each text starts, and each
@@ -23,8 +25,10 @@ class GateNetwork {
   GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
               double learning_rate);
 
-  // M tensors of (B, E) logits, -inf outside the mask. Dropout only when training.
-  std::vector<torch::Tensor> logits(const Bags& bags, const torch::Tensor& mask, double dropout);
+  // The M gates' outputs for a batch; dropout only when training. Their logits are clean
+  // (unmasked); their probs are zero outside the mask.
+  std::vector<moe::GateOutput> forward(const Bags& bags, const torch::Tensor& mask,
+                                       double dropout);
   // One optimizer step on a loss computed from the last logits(), then the gradients are
   // cleared.
   void step(const torch::Tensor& loss, double learning_rate);
@@ -32,7 +36,7 @@ class GateNetwork {
 
   int members() const { return static_cast<int>(gates_.size()); }
   int dim() const { return dim_; }
-  int experts() const { return static_cast<int>(gates_.front()->weight.size(0)); }
+  int experts() const { return static_cast<int>(gates_.front()->experts()); }
 
   // Raw weights for the fast inference path.
   const float* table_data() const { return table_.data_ptr<float>(); }
@@ -53,7 +57,7 @@ class GateNetwork {
   torch::Tensor hidden_bias_;   // (M*d)
   torch::Tensor batch_rows_;    // (U) the table rows the last logits() used
   torch::Tensor batch_table_;   // (U, M*d) copies of them, whose gradient step() applies
-  std::vector<torch::nn::Linear> gates_;
+  std::vector<moe::TopKGate> gates_;  // top-1, no noise: exploration comes from feedback
   torch::Generator generator_;  // dropout
   std::unique_ptr<torch::optim::Adagrad> dense_optimizer_;
 };

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -15,11 +16,31 @@ class InMemoryRouterStore final : public RouterStore {
     if (found == mappings_.end()) return std::nullopt;
     return found->second;
   }
-  void put_mapping(const Mapping& mapping) override {
+  void confirm(std::string_view key, std::string_view skill,
+               std::string_view skill_version) override {
     std::lock_guard lock(mutex_);
-    mappings_[mapping.key] = mapping;
+    Mapping& mapping = entry(key);
+    if (mapping.skill != skill) mapping.confirmations = 0;
+    mapping.skill = skill;
+    mapping.skill_version = skill_version;
+    ++mapping.confirmations;
+    std::erase(mapping.rejected, std::string(skill));
   }
-  bool erase_mapping(std::string_view key) override {
+  void reject(std::string_view key, std::string_view skill) override {
+    std::lock_guard lock(mutex_);
+    Mapping& mapping = entry(key);
+    ++mapping.rejections;
+    if (mapping.skill == skill) {
+      mapping.skill.clear();
+      mapping.confirmations = 0;
+    }
+    auto& rejected = mapping.rejected;
+    if (std::find(rejected.begin(), rejected.end(), skill) == rejected.end()) {
+      rejected.emplace_back(skill);
+      std::sort(rejected.begin(), rejected.end());
+    }
+  }
+  bool forget(std::string_view key) override {
     std::lock_guard lock(mutex_);
     auto found = mappings_.find(key);
     if (found == mappings_.end()) return false;
@@ -54,6 +75,16 @@ class InMemoryRouterStore final : public RouterStore {
   }
 
  private:
+  Mapping& entry(std::string_view key) {
+    auto found = mappings_.find(key);
+    if (found == mappings_.end()) {
+      Mapping fresh;
+      fresh.key = key;
+      found = mappings_.emplace(std::string(key), std::move(fresh)).first;
+    }
+    return found->second;
+  }
+
   mutable std::mutex mutex_;
   std::map<std::string, Mapping, std::less<>> mappings_;
   std::vector<FeedbackEntry> log_;

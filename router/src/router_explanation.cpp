@@ -45,7 +45,7 @@ std::vector<std::string> RouterSkill::why() const {
   }
   for (const auto& entry : last_.feedback) {
     lines.push_back(fmt::format("feedback: \"{}\" about {} ({}) in session {}", entry.word,
-                                entry.skill, entry.positive ? "confirmed" : "rejected",
+                                entry.skill, entry.positive() ? "confirmed" : "rejected",
                                 entry.session));
   }
   return lines;

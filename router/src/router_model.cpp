@@ -17,12 +17,6 @@ namespace {
 constexpr std::string_view gate_blob = "router.gate";
 constexpr std::string_view skills_blob = "router.skills";
 
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 RouterModel::RouterModel(RouterConfig config, std::shared_ptr<RouterStore> store)
@@ -84,7 +78,7 @@ std::optional<RetrainReport> RouterModel::retrain(const Progress& progress) {
   // What users confirmed is kept across retrains, like the declared examples.
   for (const auto& entry : store_->all_feedback()) {
     const int row = row_of(entry.skill);
-    if (entry.positive && row >= 0) examples.push_back({entry.text, row});
+    if (entry.positive() && row >= 0) examples.push_back({entry.key, row});
   }
   gate_.train(examples, GateModel::Mask(profiles_.size(), true), progress);
   trained_ = true;
@@ -133,37 +127,18 @@ std::optional<Mapping> RouterModel::mapping(std::string_view key) const {
   return store_->mapping(key);
 }
 
-void RouterModel::feedback(FeedbackEntry entry) {
+void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
   std::unique_lock lock(mutex_);
-  if (entry.time == 0) entry.time = now_seconds();
-  auto mapping =
-      store_->mapping(entry.key).value_or(Mapping{entry.key, {}, {}, 0, 0, {}, entry.time, 0});
-  mapping.last_used = entry.time;
-  auto& rejected = mapping.rejected;
-  if (entry.positive) {
-    if (mapping.skill != entry.skill) {
-      mapping.skill = entry.skill;
-      mapping.confirmations = 0;
-      mapping.rejections = 0;
-    }
-    ++mapping.confirmations;
-    if (const int row = row_of(entry.skill); row >= 0) {
-      mapping.skill_version = profiles_[static_cast<std::size_t>(row)].version;
-    }
-    rejected.erase(std::remove(rejected.begin(), rejected.end(), entry.skill), rejected.end());
+  const int row = row_of(entry.skill);
+  if (entry.positive()) {
+    store_->confirm(entry.key, entry.skill,
+                    row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
   } else {
-    if (mapping.skill == entry.skill) {
-      ++mapping.rejections;
-      // A mapping rejected as often as it was confirmed is no longer trusted.
-      if (mapping.rejections >= mapping.confirmations) mapping.skill.clear();
-    }
-    if (std::find(rejected.begin(), rejected.end(), entry.skill) == rejected.end()) {
-      rejected.push_back(entry.skill);
-    }
+    store_->reject(entry.key, entry.skill);
   }
-  store_->put_mapping(mapping);
-  if (const int row = row_of(entry.skill); row >= 0) {
-    gate_.learn(entry.text, row, entry.positive, GateModel::Mask(profiles_.size(), true));
+  if (row >= 0) {
+    gate_.learn(text.empty() ? std::string_view(entry.key) : text, row, entry.positive(),
+                GateModel::Mask(profiles_.size(), true));
   }
   store_->append_feedback(entry);
   if (config_.save_after_feedback) save_locked();
@@ -171,7 +146,7 @@ void RouterModel::feedback(FeedbackEntry entry) {
 
 bool RouterModel::forget(std::string_view key) {
   std::unique_lock lock(mutex_);
-  return store_->erase_mapping(key);
+  return store_->forget(key);
 }
 
 std::vector<FeedbackEntry> RouterModel::feedback_for(std::string_view key) const {

@@ -142,8 +142,9 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
   const int tolerance = model_->config().words.minor_tolerance;
   switch (message.polarity) {
     case Polarity::confirm:
-      model_->feedback(
-          {0, options_.session, previous->key, previous->text, previous->skill, message.key, true});
+      model_->feedback({options_.session, previous->key, message.key, previous->skill,
+                        Polarity::confirm},
+                       previous->text);
       turn.answer(Algorithm::say(
           fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
       return;
@@ -153,17 +154,18 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
             Algorithm::say(fmt::format("Noted ({}/{}).", session_.complaints(), tolerance)));
         return;
       }
-      requip(turn, *previous);
+      requip(turn, *previous, message);
       return;
     case Polarity::major:
-      requip(turn, *previous);
+      requip(turn, *previous, message);
       return;
   }
 }
 
-void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous) {
+void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint) {
   model_->feedback(
-      {0, options_.session, previous.key, previous.text, previous.skill, "wrong", false});
+      {options_.session, previous.key, complaint.key, previous.skill, complaint.polarity},
+      previous.text);
   session_.reject(previous.key, previous.skill);
   const Ranking ranking = model_->rank(previous.text, mask_, session_.rejected_for(previous.key));
   if (ranking.candidates.empty()) {
@@ -193,7 +195,8 @@ bool RouterSkill::resolve(Turn& turn, const Message& message) {
   }
   if (choice.empty()) return false;  // not an answer: a new input
   // The answer is a confirmation: the gate learns the question's text for this skill.
-  model_->feedback({0, options_.session, question->key, question->text, choice, message.key, true});
+  model_->feedback({options_.session, question->key, message.key, choice, Polarity::confirm},
+                   question->text);
   explain("clarify", question->text, question->key, choice, nullptr);
   send(turn, choice, question->key, question->text, true);
   return true;

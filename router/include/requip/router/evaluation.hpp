@@ -3,8 +3,8 @@
 #include <functional>
 #include <string>
 
-#include "requip/router/gate_model.hpp"
 #include "requip/router/labeled_data.hpp"
+#include "requip/router/router_model.hpp"
 
 namespace requip::router {
 
@@ -24,12 +24,14 @@ struct OnlineResult {
 
 using EvaluationProgress = std::function<void(const std::string& line)>;
 
-// Each label is a skill whose examples are its training rows: train, then score the test rows.
+// Each label is a skill whose examples are its training rows: the router model learns them
+// cold (train_s is that retrain), then routes each test row on its own.
 EvaluationResult evaluate(const LabeledData& train, const LabeledData& test, GateConfig config,
                           const EvaluationProgress& progress = {});
 
 // From a cold start with no examples: the training rows arrive in a seeded random order, the
-// router answers, a simulated user says "wrong" until the right skill comes up, then "thanks".
+// router model answers, a simulated user says "wrong" (a major complaint through the model's
+// feedback) until the right skill comes up, then "thanks".
 OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, GateConfig config,
                              std::uint64_t seed, const EvaluationProgress& progress = {});
 

@@ -74,9 +74,10 @@ class RouterModel {
 
   // The stored mapping for a key, if any.
   std::optional<Mapping> mapping(std::string_view key) const;
-  // Feedback about entry.skill answering entry.text: stores or strengthens the mapping (on
-  // confirmation) or counts against it (on rejection), updates the gate, logs the entry.
-  void feedback(FeedbackEntry entry);
+  // Feedback about entry.skill answering `text` (entry.key if empty): stores or strengthens
+  // the mapping (confirmation) or counts against it (complaint), updates the gate online and
+  // logs the entry.
+  void feedback(const FeedbackEntry& entry, std::string_view text = {});
   bool forget(std::string_view key);
   std::vector<FeedbackEntry> feedback_for(std::string_view key) const;
 

@@ -67,7 +67,7 @@ class RouterSkill : public Skill {
   void request(Turn& turn, const std::string& key);
   void feedback(Turn& turn, const Message& message);
   bool resolve(Turn& turn, const Message& message);
-  void requip(Turn& turn, const PreviousAnswer& previous);
+  void requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint);
   // Hands the text to the skill and remembers it answered this turn.
   void send(Turn& turn, const std::string& skill, const std::string& key, const std::string& text,
             bool answer_here);

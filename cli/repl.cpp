@@ -17,6 +17,10 @@ constexpr const char* help_text =
 Repl::Repl(Brain& brain, LineReader& reader, std::ostream& out)
     : brain_(brain), reader_(reader), out_(out) {}
 
+void Repl::add_command(std::string name, std::string help, Command command) {
+  extras_[std::move(name)] = {std::move(help), std::move(command)};
+}
+
 void Repl::run() {
   if (reader_.interactive()) {
     fmt::print(out_, "requip chat: type a message, /help for commands, /quit to leave.\n");
@@ -34,8 +38,13 @@ void Repl::run() {
 bool Repl::command(const std::string& line) {
   const std::string name = line.substr(0, line.find(' '));
   if (name == "/quit" || name == "/exit") return false;
-  if (name == "/help") {
+  if (auto extra = extras_.find(name); extra != extras_.end()) {
+    const auto space = line.find(' ');
+    extra->second.run(space == std::string::npos ? "" : line.substr(space + 1), out_);
+  } else if (name == "/help") {
     fmt::print(out_, "{}\n", help_text);
+    for (const auto& [command, extra] : extras_)
+      fmt::print(out_, "  {:<8} {}\n", command, extra.help);
   } else if (name == "/skills") {
     for (const auto& skill : brain_.skills()) {
       fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill->name(), skill->version(),

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <functional>
 #include <iosfwd>
+#include <map>
 #include <string>
 
 #include "line_reader.hpp"
@@ -14,6 +16,10 @@ class Repl {
  public:
   Repl(Brain& brain, LineReader& reader, std::ostream& out);
 
+  // A slash command beyond the built-in ones; it gets the text after the command name.
+  using Command = std::function<void(const std::string& argument, std::ostream& out)>;
+  void add_command(std::string name, std::string help, Command command);
+
   // Runs until /quit or end of input.
   void run();
 
@@ -23,6 +29,12 @@ class Repl {
   void converse(const std::string& line);
   void print(const Reply& reply);
 
+  struct Extra {
+    std::string help;
+    Command run;
+  };
+
+  std::map<std::string, Extra> extras_;
   Brain& brain_;
   LineReader& reader_;
   std::ostream& out_;

@@ -170,7 +170,9 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
     loss = loss + (positive ? -log_probs[expert]
                             : -torch::log1p(-log_probs[expert].exp().clamp_max(1.0 - 1e-6)));
   }
-  impl.network->step(loss, impl.config.learning_rate);
+  // A rejection says what the text is not, which is weak evidence about its n-grams: it moves
+  // the gates only, so that a run of rejections cannot close the ReLUs for good.
+  impl.network->step(loss, impl.config.learning_rate, positive);
 }
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,

@@ -42,7 +42,7 @@ const float* GateNetwork::gate_bias_data(int member) const {
 }
 
 std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch::Tensor& mask,
-                                                 double dropout) {
+                                                  double dropout) {
   // Only the batch's own rows take part, as a small dense leaf: its gradient is (U, M*d)
   // rather than one sparse row per n-gram occurrence, which costs far more to build.
   auto [unique_ids, local_ids] = torch::_unique(bags.ids, false, true);
@@ -67,11 +67,11 @@ std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch:
   return result;
 }
 
-void GateNetwork::step(const torch::Tensor& loss, double learning_rate) {
+void GateNetwork::step(const torch::Tensor& loss, double learning_rate, bool update_table) {
   dense_optimizer_->zero_grad();
   loss.backward();
   // Row-wise Adagrad: only the rows of this batch's n-grams move.
-  {
+  if (update_table) {
     torch::NoGradGuard no_grad;
     const auto& values = batch_table_.grad();  // (U, M*d)
     table_square_.index_add_(0, batch_rows_, values.pow(2).mean(1));

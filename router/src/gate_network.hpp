@@ -27,11 +27,10 @@ class GateNetwork {
 
   // The M gates' outputs for a batch; dropout only when training. Their logits are clean
   // (unmasked); their probs are zero outside the mask.
-  std::vector<moe::GateOutput> forward(const Bags& bags, const torch::Tensor& mask,
-                                       double dropout);
-  // One optimizer step on a loss computed from the last logits(), then the gradients are
-  // cleared.
-  void step(const torch::Tensor& loss, double learning_rate);
+  std::vector<moe::GateOutput> forward(const Bags& bags, const torch::Tensor& mask, double dropout);
+  // One optimizer step on a loss computed from the last forward(), then the gradients are
+  // cleared. Without update_table only the gates and the hidden bias move.
+  void step(const torch::Tensor& loss, double learning_rate, bool update_table = true);
   void grow(int experts);
 
   int members() const { return static_cast<int>(gates_.size()); }
@@ -52,13 +51,13 @@ class GateNetwork {
   void reset_dense_optimizer(double learning_rate);
 
   int dim_;
-  torch::Tensor table_;         // (V, M*d), zero at first: unseen n-grams contribute nothing
-  torch::Tensor table_square_;  // (V) row-wise Adagrad accumulators
-  torch::Tensor hidden_bias_;   // (M*d)
-  torch::Tensor batch_rows_;    // (U) the table rows the last logits() used
-  torch::Tensor batch_table_;   // (U, M*d) copies of them, whose gradient step() applies
+  torch::Tensor table_;               // (V, M*d), zero at first: unseen n-grams contribute nothing
+  torch::Tensor table_square_;        // (V) row-wise Adagrad accumulators
+  torch::Tensor hidden_bias_;         // (M*d)
+  torch::Tensor batch_rows_;          // (U) the table rows the last logits() used
+  torch::Tensor batch_table_;         // (U, M*d) copies of them, whose gradient step() applies
   std::vector<moe::TopKGate> gates_;  // top-1, no noise: exploration comes from feedback
-  torch::Generator generator_;  // dropout
+  torch::Generator generator_;        // dropout
   std::unique_ptr<torch::optim::Adagrad> dense_optimizer_;
 };
 

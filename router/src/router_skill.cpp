@@ -142,9 +142,9 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
   const int tolerance = model_->config().words.minor_tolerance;
   switch (message.polarity) {
     case Polarity::confirm:
-      model_->feedback({options_.session, previous->key, message.key, previous->skill,
-                        Polarity::confirm},
-                       previous->text);
+      model_->feedback(
+          {options_.session, previous->key, message.key, previous->skill, Polarity::confirm},
+          previous->text);
       turn.answer(Algorithm::say(
           fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
       return;

@@ -14,11 +14,11 @@ namespace requip::router {
 // One config for the gate, passed down; nothing is read from globals.
 struct GateConfig {
   FeaturizerConfig features{};
-  int dim = 128;        // width of the n-gram embedding that feeds the gate
-  int members = 3;      // independently seeded bags and gates whose probabilities are averaged
-  int epochs = 10;      // cold-start passes over the examples
-  int batch_size = 32;  //
-  double learning_rate = 0.2;  // Adagrad, for training and for online feedback alike
+  int dim = 96;     // width of each member's slice of the n-gram embedding
+  int members = 2;  // gates over their own slices whose probabilities are averaged
+  int epochs = 10;  // cold-start passes over the examples
+  int batch_size = 64;
+  double learning_rate = 0.1;  // Adagrad, for training and for online feedback alike
   double dropout = 0.2;        // on the embedding, training only
   std::uint64_t seed = 7;
 };

@@ -28,7 +28,10 @@ void add_router(Brain& brain, Repl& repl, const std::filesystem::path& db) {
   auto store = db.empty() ? router::make_in_memory_router_store()
                           : router::make_memory_router_store(open_store(db));
   router::RouterConfig config;
-  config.gate.epochs = 60;  // a handful of examples per skill: more passes, still instant
+  // A chat has a few skills with a handful of examples each: a small gate, many passes.
+  config.gate.features.buckets = 1 << 16;
+  config.gate.dim = 32;
+  config.gate.epochs = 60;
   config.gate.batch_size = 4;
   auto model = std::make_shared<router::RouterModel>(config, store);
   auto router = std::make_shared<router::RouterSkill>(model);

@@ -79,6 +79,9 @@ void GateNetwork::step(const torch::Tensor& loss, double learning_rate, bool upd
     table_.index_add_(0, batch_rows_, values * scale.unsqueeze(1).neg());
   }
   batch_table_ = torch::Tensor();
+  // Without the table, the hidden bias stays too: a run of rejections pushing it below zero
+  // would close every ReLU and leave the gate answering one skill for everything.
+  if (!update_table && hidden_bias_.grad().defined()) hidden_bias_.mutable_grad().zero_();
   for (auto& group : dense_optimizer_->param_groups()) {
     static_cast<torch::optim::AdagradOptions&>(group.options()).lr(learning_rate);
   }

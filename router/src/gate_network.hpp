@@ -29,7 +29,7 @@ class GateNetwork {
   // (unmasked); their probs are zero outside the mask.
   std::vector<moe::GateOutput> forward(const Bags& bags, const torch::Tensor& mask, double dropout);
   // One optimizer step on a loss computed from the last forward(), then the gradients are
-  // cleared. Without update_table only the gates and the hidden bias move.
+  // cleared. Without update_table only the gates move.
   void step(const torch::Tensor& loss, double learning_rate, bool update_table = true);
   void grow(int experts);
 

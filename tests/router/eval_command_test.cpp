@@ -20,7 +20,8 @@ TEST_CASE("eval router: --json reports the figures on a small slice", "[router][
   std::ofstream(dir / "train.tsv") << train_rows;
   std::ofstream(dir / "test.tsv") << "text\tintent\nwill it be sunny\tweather\nplay jazz\tmusic\n";
   auto result = run_requip({"eval", "router", "--train", (dir / "train.tsv").string(), "--test",
-                            (dir / "test.tsv").string(), "--json", "--epochs", "30"});
+                            (dir / "test.tsv").string(), "--json", "--epochs", "30", "--buckets",
+                            "4096", "--dim", "16"});
   REQUIRE(result.exit_code == 0);
   const auto figures = nlohmann::json::parse(result.out);
   for (const char* field : {"accuracy", "macro_f1", "train_s", "route_p50_us", "route_p99_us"})
@@ -34,5 +35,6 @@ TEST_CASE("eval router: a bad TSV is one line naming the file and line", "[route
   auto result = run_requip({"eval", "router", "--train", (dir / "train.tsv").string(), "--test",
                             (dir / "train.tsv").string()});
   CHECK(result.exit_code != 0);
-  CHECK_THAT(result.err, Catch::Contains("train.tsv:11:") && Catch::Contains("exactly one tab"));
+  CHECK_THAT(result.out + result.err,
+             Catch::Contains("train.tsv:11:") && Catch::Contains("exactly one tab"));
 }

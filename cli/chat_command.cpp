@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "builtin_skills.hpp"
+#include "chat_router.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
 #include "options.hpp"
@@ -22,10 +23,13 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options) {
       ->capture_default_str();
   auto plugin_folder = std::make_shared<std::string>();
   add_plugins_option(*chat, *plugin_folder);
-  chat->callback([history, plugin_folder, &options] {
-    // Skills' memory lives in the database, so what they learn survives restarts.
-    memory::Store store(options.database());
-    Brain brain(store.memento());
+  auto use_router = std::make_shared<bool>(false);
+  chat->add_flag("--router", *use_router,
+                 "route each input with the learned router (thanks/wrong/lame, please, /why)");
+  chat->callback([history, plugin_folder, use_router, &options] {
+    // Skills' memory and the router's learning live in the database, so they survive restarts.
+    auto store = std::make_shared<memory::Store>(options.database());
+    Brain brain(store->memento());
     for (auto& skill : make_builtin_skills())
       brain.add(std::move(skill));
     plugins::PluginHost plugins(brain, plugin_host_options(*plugin_folder, true));
@@ -33,6 +37,7 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options) {
     LineReader reader{std::filesystem::path(*history)};
     Repl repl(brain, reader, std::cout);
     add_plugin_commands(repl, plugins);
+    if (*use_router) add_router(brain, repl, store);
     repl.run();
   });
 }

@@ -17,5 +17,6 @@ void add_plugins_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_sample_command(CLI::App& app);
 void add_moe_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
 
 }  // namespace requip::cli

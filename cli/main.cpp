@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   requip::cli::add_train_command(app);
   requip::cli::add_sample_command(app);
   requip::cli::add_moe_command(app);
+  requip::cli::add_eval_command(app);
 
   try {
     app.parse(argc, argv);

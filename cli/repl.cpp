@@ -50,7 +50,8 @@ bool Repl::command(const std::string& line) {
   } else if (auto extra = std::find_if(commands_.begin(), commands_.end(),
                                        [&](const ReplCommand& c) { return c.name == name; });
              extra != commands_.end()) {
-    extra->run(out_);
+    const auto space = line.find(' ');
+    extra->run(space == std::string::npos ? "" : line.substr(space + 1), out_);
   } else if (name == "/skills") {
     for (const auto& skill : brain_.skills()) {
       fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill->name(), skill->version(),

@@ -14,7 +14,8 @@ namespace requip::cli {
 struct ReplCommand {
   std::string name;  // with its slash: "/reload"
   std::string help;
-  std::function<void(std::ostream&)> run;
+  // Gets the text after the command's name ("" if none).
+  std::function<void(const std::string& argument, std::ostream& out)> run;
 };
 
 // The chat loop: reads lines, runs slash commands, sends everything else to the brain and

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace requip::router {
+
+// The words that steer the router. Every list is configurable; these are the defaults.
+struct FeedbackWords {
+  std::string trigger = "please";  // as the first or last word: an explicit request to equip
+  std::vector<std::string> goals{"thanks", "good"};  // confirm the skill that answered
+  std::vector<std::string> minor{"lame"};            // complaints, re-equip after minor_tolerance
+  int minor_tolerance = 3;
+  std::vector<std::string> major{"wrong"};  // reject at once
+};
+
+enum class MessageKind {
+  plain,     // route it
+  request,   // trigger word: equip a skill for the key
+  feedback,  // about the previous answer
+};
+
+enum class Polarity {
+  confirm,  // a goal word
+  minor,    // a minor complaint
+  major,    // a major complaint
+};
+
+struct Message {
+  MessageKind kind = MessageKind::plain;
+  std::string key;                        // normalized text; for a request, without the trigger
+  Polarity polarity = Polarity::confirm;  // meaningful for feedback only
+};
+
+// Sorts user text into plain input, an explicit requip request, or feedback. Feedback is a
+// message that is exactly one of the feedback words (case and punctuation aside), so "good
+// morning" stays plain input.
+class MessageClassifier {
+ public:
+  explicit MessageClassifier(FeedbackWords words = {});
+
+  Message classify(std::string_view text) const;
+  const FeedbackWords& words() const { return words_; }
+
+ private:
+  FeedbackWords words_;
+};
+
+}  // namespace requip::router

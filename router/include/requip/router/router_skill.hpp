@@ -1,0 +1,88 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "requip/core/skill.hpp"
+#include "requip/router/message.hpp"
+#include "requip/router/router_model.hpp"
+#include "requip/router/session_state.hpp"
+
+namespace requip::router {
+
+struct RouterSkillOptions {
+  std::string name = "router";
+  std::string session = "default";  // written into the feedback log
+  std::string description = "picks the skill for each input and learns from feedback";
+  // Skills this router chooses among; empty means every skill of the brain.
+  std::vector<std::string> scope;
+  // Utterances another router learns to hand over to this one ("requip the requipper").
+  std::vector<std::string> examples;
+};
+
+// How the last input was routed, for /why.
+struct RoutingExplanation {
+  std::string text;
+  std::string key;
+  std::string source;          // "equipped", "mapping", "gate", "clarify", "fallback", "feedback"
+  std::string skill;           // chosen; empty for a fallback or a question
+  std::vector<Candidate> top;  // best gate scores
+  float confidence = 0;
+  std::optional<Mapping> mapping;
+  std::vector<FeedbackEntry> feedback;  // what changed the mapping for this key
+};
+
+// The router as a skill of the aware kind: it sees each input first and equips, routes,
+// answers, asks, or learns. One instance serves one session (a Brain is one conversation);
+// the RouterModel behind it is shared, so what one session teaches, every session knows,
+// while each session's previous answer, equipped skill and rejections stay its own.
+class RouterSkill : public Skill {
+ public:
+  explicit RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
+
+  std::string name() const override { return options_.name; }
+  std::string description() const override { return options_.description; }
+  SkillKind kind() const override { return SkillKind::aware; }
+  std::vector<std::string> examples() const override { return options_.examples; }
+
+  void perceive(Turn& turn) override;
+  // Routes this turn: what perceive does unless another router got there first. A parent
+  // router calls it to hand a turn over.
+  void route(Turn& turn);
+
+  // The last routing decision, explained in lines: scores, the mapping used, the feedback
+  // that made it.
+  std::vector<std::string> why() const;
+  // Forgets the mapping and this session's rejections for a key. True if a mapping existed.
+  bool forget(std::string_view text);
+
+  const SessionState& session() const { return session_; }
+  const std::shared_ptr<RouterModel>& model() const { return model_; }
+
+ private:
+  void refresh(Turn& turn);
+  void plain(Turn& turn, const std::string& text, const std::string& key);
+  void request(Turn& turn, const std::string& key);
+  void feedback(Turn& turn, const Message& message);
+  bool resolve(Turn& turn, const Message& message);
+  void requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint);
+  // Hands the text to the skill and remembers it answered this turn.
+  void send(Turn& turn, const std::string& skill, const std::string& key, const std::string& text,
+            bool answer_here);
+  void fallback(Turn& turn);
+  std::optional<std::string> mapped_skill(const std::string& key);
+  void explain(std::string source, const std::string& text, const std::string& key,
+               const std::string& skill, const Ranking* ranking);
+
+  std::shared_ptr<RouterModel> model_;
+  RouterSkillOptions options_;
+  MessageClassifier classifier_;
+  SessionState session_;
+  std::vector<std::string> loaded_;  // names the router may choose, as last seen in the brain
+  GateModel::Mask mask_;
+  RoutingExplanation last_;
+};
+
+}  // namespace requip::router

@@ -1,0 +1,297 @@
+#include "requip/router/gate_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+#include "gate_network.hpp"
+
+namespace requip::router {
+
+using detail::Bags;
+using detail::GateNetwork;
+
+namespace {
+
+// (B, E) logits with the skills outside the mask at -inf.
+torch::Tensor masked(const torch::Tensor& logits, const torch::Tensor& mask) {
+  return logits.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+}
+
+}  // namespace
+
+struct GateModel::Impl {
+  GateConfig config;
+  Featurizer featurizer;
+  std::unique_ptr<GateNetwork> network;
+  std::vector<float> document_frequency;  // (V) how many learned texts hold each bucket
+  double documents = 0;
+
+  explicit Impl(GateConfig c) : config(c), featurizer(c.features) { reset(1); }
+
+  void reset(int experts) {
+    network =
+        std::make_unique<GateNetwork>(static_cast<int>(config.features.buckets), config.dim,
+                                      config.members, experts, config.seed, config.learning_rate);
+    document_frequency.assign(config.features.buckets, 0.0f);
+    documents = 0;
+  }
+
+  // Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it.
+  float idf(std::int64_t bucket) const {
+    return static_cast<float>(
+        std::log((1.0 + documents) / (1.0 + document_frequency[static_cast<std::size_t>(bucket)])) +
+        1.0);
+  }
+
+  void count_document(const std::vector<std::int64_t>& ids) {
+    std::vector<std::int64_t> unique = ids;
+    std::sort(unique.begin(), unique.end());
+    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+    for (auto id : unique)
+      document_frequency[static_cast<std::size_t>(id)] += 1;
+    documents += 1;
+  }
+
+  // TF-IDF weights of one text's n-gram occurrences, L2-normalised over the occurrences.
+  void weigh(const std::vector<std::int64_t>& ids, std::vector<float>& weights) const {
+    weights.resize(ids.size());
+    float norm = 0;
+    for (std::size_t j = 0; j < ids.size(); ++j) {
+      weights[j] = idf(ids[j]);
+      norm += weights[j] * weights[j];
+    }
+    const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
+    for (auto& weight : weights)
+      weight *= scale;
+  }
+
+  Bags bags(const std::vector<std::string_view>& texts) const {
+    std::vector<std::int64_t> ids, offsets, one;
+    std::vector<float> weights, one_weights;
+    for (auto text : texts) {
+      featurizer.features(text, one);
+      weigh(one, one_weights);
+      offsets.push_back(static_cast<std::int64_t>(ids.size()));
+      ids.insert(ids.end(), one.begin(), one.end());
+      weights.insert(weights.end(), one_weights.begin(), one_weights.end());
+    }
+    return {torch::tensor(ids, torch::kInt64), torch::tensor(offsets, torch::kInt64),
+            torch::tensor(weights, torch::kFloat32)};
+  }
+
+  torch::Tensor mask(const Mask& loaded) const {
+    std::vector<std::uint8_t> bytes(loaded.begin(), loaded.end());
+    return torch::tensor(bytes, torch::kUInt8).to(torch::kBool);
+  }
+};
+
+GateModel::GateModel(GateConfig config) : impl_(std::make_unique<Impl>(config)) {}
+GateModel::GateModel(GateModel&&) noexcept = default;
+GateModel& GateModel::operator=(GateModel&&) noexcept = default;
+GateModel::~GateModel() = default;
+
+const GateConfig& GateModel::config() const {
+  return impl_->config;
+}
+
+int GateModel::experts() const {
+  return impl_->network->experts();
+}
+
+void GateModel::grow(int experts) {
+  impl_->network->grow(experts);
+}
+
+void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& loaded,
+                      const Progress& progress) {
+  auto& impl = *impl_;
+  const int experts = std::max(this->experts(), static_cast<int>(loaded.size()));
+  impl.reset(experts);
+  std::vector<std::int64_t> ids;
+  for (const auto& example : examples) {
+    impl.featurizer.features(example.text, ids);
+    impl.count_document(ids);
+  }
+  std::vector<std::size_t> usable;
+  for (std::size_t i = 0; i < examples.size(); ++i) {
+    const auto expert = static_cast<std::size_t>(examples[i].expert);
+    if (expert < loaded.size() && loaded[expert]) usable.push_back(i);
+  }
+  if (usable.empty()) return;
+
+  const auto mask = impl.mask(loaded);
+  const auto& config = impl.config;
+  const std::size_t batches =
+      (usable.size() + static_cast<std::size_t>(config.batch_size) - 1) / config.batch_size;
+  std::mt19937_64 shuffler(config.seed);
+  for (int epoch = 0; epoch < config.epochs; ++epoch) {
+    double loss_sum = 0;
+    std::shuffle(usable.begin(), usable.end(), shuffler);
+    for (std::size_t b = 0; b < batches; ++b) {
+      // The learning rate decays linearly to nearly zero over the whole run.
+      const double done =
+          (epoch + static_cast<double>(b) / batches) / static_cast<double>(config.epochs);
+      const double rate = config.learning_rate * std::max(0.02, 1.0 - done);
+      std::vector<std::string_view> texts;
+      std::vector<std::int64_t> targets;
+      const std::size_t end =
+          std::min(usable.size(), (b + 1) * static_cast<std::size_t>(config.batch_size));
+      for (std::size_t i = b * config.batch_size; i < end; ++i) {
+        texts.push_back(examples[usable[i]].text);
+        targets.push_back(examples[usable[i]].expert);
+      }
+      const auto target = torch::tensor(targets);
+      torch::Tensor loss = torch::zeros({});
+      for (const auto& gate : impl.network->forward(impl.bags(texts), mask, config.dropout))
+        loss = loss + torch::nn::functional::cross_entropy(masked(gate.logits, mask), target);
+      impl.network->step(loss, rate);
+      loss_sum += loss.item<double>() / config.members;
+    }
+    if (progress) progress(epoch + 1, config.epochs, loss_sum / static_cast<double>(batches));
+  }
+}
+
+void GateModel::learn(std::string_view text, int expert, bool positive, const Mask& loaded) {
+  auto& impl = *impl_;
+  if (expert >= experts()) grow(expert + 1);
+  if (positive) impl.count_document(impl.featurizer.features(text));
+  const auto mask = impl.mask(loaded).index({torch::indexing::Slice(0, experts())});
+  const auto bags = impl.bags({text});
+  torch::Tensor loss = torch::zeros({});
+  for (const auto& gate : impl.network->forward(bags, mask, 0.0)) {
+    auto log_probs = torch::log_softmax(masked(gate.logits, mask), 1)[0];  // (E)
+    // A rejection pushes the probability of this row down: minimise -log(1 - p).
+    loss = loss + (positive ? -log_probs[expert]
+                            : -torch::log1p(-log_probs[expert].exp().clamp_max(1.0 - 1e-6)));
+  }
+  // A rejection says what the text is not, which is weak evidence about its n-grams: it moves
+  // the gates only, so that a run of rejections cannot close the ReLUs for good.
+  impl.network->step(loss, impl.config.learning_rate, positive);
+}
+
+float GateModel::probabilities(std::string_view text, const Mask& loaded,
+                               std::vector<float>& out) const {
+  const auto& impl = *impl_;
+  thread_local std::vector<std::int64_t> ids;
+  thread_local std::vector<float> weights, hidden, logits;
+  impl.featurizer.features(text, ids);
+  impl.weigh(ids, weights);
+  const int experts = this->experts();
+  out.assign(static_cast<std::size_t>(experts), 0.0f);
+  logits.resize(static_cast<std::size_t>(experts));
+  const auto allowed = [&](int e) {
+    return static_cast<std::size_t>(e) < loaded.size() && loaded[e];
+  };
+  const auto& network = *impl.network;
+  const int dim = network.dim(), members = network.members(), width = dim * members;
+  // hidden = relu(bias + sum_j weight_j * table[id_j]): all members at once, row by row.
+  const float* table = network.table_data();
+  const float* bias = network.hidden_bias_data();
+  hidden.assign(bias, bias + width);
+  for (std::size_t j = 0; j < ids.size(); ++j) {
+    const float* row = table + ids[j] * width;
+    const float weight = weights[j];
+    for (int k = 0; k < width; ++k)
+      hidden[k] += weight * row[k];
+  }
+  for (auto& value : hidden)
+    value = std::max(value, 0.0f);
+  float known = 0;
+  for (std::size_t j = 0; j < ids.size(); ++j) {
+    if (impl.document_frequency[static_cast<std::size_t>(ids[j])] > 0)
+      known += weights[j] * weights[j];
+  }
+  for (int m = 0; m < members; ++m) {
+    const float* slice = hidden.data() + m * dim;
+    const float* gate_weight = network.gate_weight_data(m);  // (E, d)
+    const float* gate_bias = network.gate_bias_data(m);
+    float top = -std::numeric_limits<float>::infinity();
+    for (int e = 0; e < experts; ++e) {
+      if (!allowed(e)) continue;
+      const float* weight_row = gate_weight + static_cast<std::ptrdiff_t>(e) * dim;
+      float score = gate_bias[e];
+      for (int k = 0; k < dim; ++k)
+        score += weight_row[k] * slice[k];
+      logits[e] = score;
+      top = std::max(top, score);
+    }
+    float total = 0;
+    for (int e = 0; e < experts; ++e) {
+      if (!allowed(e)) continue;
+      logits[e] = std::exp(logits[e] - top);
+      total += logits[e];
+    }
+    const float share = 1.0f / (total * static_cast<float>(members));
+    for (int e = 0; e < experts; ++e) {
+      if (allowed(e)) out[e] += logits[e] * share;
+    }
+  }
+  return known;
+}
+
+std::vector<float> GateModel::probabilities_reference(std::string_view text,
+                                                      const Mask& loaded) const {
+  auto& impl = *impl_;
+  c10::InferenceMode inference;
+  Mask padded = loaded;
+  padded.resize(static_cast<std::size_t>(experts()), false);
+  const auto mask = impl.mask(padded);
+  const auto bags = impl.bags({text});
+  torch::Tensor sum = torch::zeros({experts()});
+  for (const auto& gate : impl.network->forward(bags, mask, 0.0))
+    sum += gate.probs[0];
+  sum /= static_cast<double>(impl.network->members());
+  return {sum.data_ptr<float>(), sum.data_ptr<float>() + sum.numel()};
+}
+
+std::string GateModel::save() const {
+  const auto& impl = *impl_;
+  const auto& config = impl.config;
+  std::vector<torch::Tensor> tensors{
+      torch::tensor({static_cast<std::int64_t>(config.features.buckets),
+                     static_cast<std::int64_t>(config.dim),
+                     static_cast<std::int64_t>(config.members)}),
+      torch::tensor({impl.documents}, torch::kFloat64), torch::tensor(impl.document_frequency)};
+  auto state = impl.network->state();
+  tensors.insert(tensors.end(), state.begin(), state.end());
+  std::ostringstream out;
+  torch::save(tensors, out);
+  return out.str();
+}
+
+void GateModel::load(std::string_view bytes) {
+  auto& impl = *impl_;
+  std::vector<torch::Tensor> tensors;
+  try {
+    std::istringstream in{std::string(bytes)};
+    torch::load(tensors, in);
+  } catch (const c10::Error& error) {
+    throw std::runtime_error(
+        "gate model: the saved weights are unreadable; delete the blob to retrain");
+  }
+  const auto shape = tensors.at(0);
+  const auto& config = impl.config;
+  if (shape[0].item<std::int64_t>() != config.features.buckets ||
+      shape[1].item<std::int64_t>() != config.dim ||
+      shape[2].item<std::int64_t>() != static_cast<std::int64_t>(config.members)) {
+    throw std::runtime_error(fmt::format(
+        "gate model: saved weights have buckets {}, dim {}, members {}; this build expects {}, "
+        "{}, {}; delete the blob to retrain",
+        shape[0].item<std::int64_t>(), shape[1].item<std::int64_t>(), shape[2].item<std::int64_t>(),
+        config.features.buckets, config.dim, config.members));
+  }
+  impl.documents = tensors.at(1).item<double>();
+  const auto frequency = tensors.at(2).contiguous();
+  impl.document_frequency.assign(frequency.data_ptr<float>(),
+                                 frequency.data_ptr<float>() + frequency.numel());
+  std::size_t next = 3;
+  impl.network->set_state(tensors, next);
+}
+
+}  // namespace requip::router

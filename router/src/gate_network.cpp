@@ -1,0 +1,134 @@
+#include "gate_network.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+namespace requip::router::detail {
+
+namespace F = torch::nn::functional;
+
+namespace {
+// A positive start keeps the ReLU open while the table is still zero, so gradients reach it.
+constexpr float initial_hidden_bias = 0.1f;
+}  // namespace
+
+GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
+                         double learning_rate)
+    : dim_(dim), generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
+  torch::manual_seed(seed);
+  table_ = torch::zeros({buckets, members * dim});
+  table_square_ = torch::zeros({buckets});
+  hidden_bias_ = torch::full({members * dim}, initial_hidden_bias).requires_grad_();
+  for (int m = 0; m < members; ++m)
+    gates_.emplace_back(dim, experts, 1, false);
+  reset_dense_optimizer(learning_rate);
+}
+
+void GateNetwork::reset_dense_optimizer(double learning_rate) {
+  std::vector<torch::Tensor> dense{hidden_bias_};
+  for (const auto& gate : gates_) {
+    for (const auto& parameter : gate->parameters())
+      dense.push_back(parameter);
+  }
+  dense_optimizer_ =
+      std::make_unique<torch::optim::Adagrad>(dense, torch::optim::AdagradOptions(learning_rate));
+}
+
+const float* GateNetwork::gate_weight_data(int member) const {
+  return gates_[static_cast<std::size_t>(member)]->route_weight.data_ptr<float>();
+}
+
+const float* GateNetwork::gate_bias_data(int member) const {
+  return gates_[static_cast<std::size_t>(member)]->route_bias.data_ptr<float>();
+}
+
+std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch::Tensor& mask,
+                                                  double dropout) {
+  // Only the batch's own rows take part, as a small dense leaf: its gradient is (U, M*d)
+  // rather than one sparse row per n-gram occurrence, which costs far more to build.
+  auto [unique_ids, local_ids] = torch::_unique(bags.ids, false, true);
+  batch_rows_ = unique_ids;
+  batch_table_ = table_.index_select(0, unique_ids).requires_grad_();  // (U, M*d)
+  auto summed = F::embedding_bag(local_ids, batch_table_,
+                                 F::EmbeddingBagFuncOptions()
+                                     .offsets(bags.offsets)
+                                     .mode(torch::kSum)
+                                     .per_sample_weights(bags.weights));  // (B, M*d)
+  auto hidden = torch::relu(summed + hidden_bias_);                       // (B, M*d)
+  if (dropout > 0) {
+    auto keep = torch::empty_like(hidden).bernoulli_(1.0 - dropout, generator_);
+    hidden = hidden * keep / (1.0 - dropout);
+  }
+  const auto slices = hidden.split(dim_, 1);  // M x (B, d)
+  std::vector<moe::GateOutput> result;
+  for (std::size_t m = 0; m < gates_.size(); ++m) {
+    gates_[m]->set_expert_mask(mask);
+    result.push_back(gates_[m]->forward(slices[m]));  // logits, probs: (B, E)
+  }
+  return result;
+}
+
+void GateNetwork::step(const torch::Tensor& loss, double learning_rate, bool update_table) {
+  dense_optimizer_->zero_grad();
+  loss.backward();
+  // Row-wise Adagrad: only the rows of this batch's n-grams move.
+  if (update_table) {
+    torch::NoGradGuard no_grad;
+    const auto& values = batch_table_.grad();  // (U, M*d)
+    table_square_.index_add_(0, batch_rows_, values.pow(2).mean(1));
+    auto scale = learning_rate / (table_square_.index_select(0, batch_rows_).sqrt() + 1e-10);
+    table_.index_add_(0, batch_rows_, values * scale.unsqueeze(1).neg());
+  }
+  batch_table_ = torch::Tensor();
+  // Without the table, the hidden bias stays too: a run of rejections pushing it below zero
+  // would close every ReLU and leave the gate answering one skill for everything.
+  if (!update_table && hidden_bias_.grad().defined()) hidden_bias_.mutable_grad().zero_();
+  for (auto& group : dense_optimizer_->param_groups()) {
+    static_cast<torch::optim::AdagradOptions&>(group.options()).lr(learning_rate);
+  }
+  dense_optimizer_->step();
+}
+
+void GateNetwork::grow(int experts) {
+  const int old = this->experts();
+  if (experts <= old) return;
+  for (auto& gate : gates_) {
+    moe::TopKGate bigger(dim_, experts, 1, false);
+    torch::NoGradGuard no_grad;
+    bigger->route_weight.slice(0, 0, old).copy_(gate->route_weight);
+    bigger->route_bias.slice(0, 0, old).copy_(gate->route_bias);
+    gate = bigger;
+  }
+  const auto& options =
+      static_cast<torch::optim::AdagradOptions&>(dense_optimizer_->param_groups()[0].options());
+  reset_dense_optimizer(options.lr());
+}
+
+std::vector<torch::Tensor> GateNetwork::state() const {
+  torch::NoGradGuard no_grad;
+  // Only rows that ever learned something: the table is mostly zeros.
+  auto rows = table_.abs().sum(1).nonzero().squeeze(1);
+  std::vector<torch::Tensor> tensors{rows, table_.index_select(0, rows),
+                                     table_square_.index_select(0, rows), hidden_bias_};
+  for (const auto& gate : gates_) {
+    tensors.push_back(gate->route_weight);
+    tensors.push_back(gate->route_bias);
+  }
+  return tensors;
+}
+
+void GateNetwork::set_state(const std::vector<torch::Tensor>& tensors, std::size_t& next) {
+  torch::NoGradGuard no_grad;
+  auto rows = tensors.at(next++);
+  table_.zero_();
+  table_.index_copy_(0, rows, tensors.at(next++));
+  table_square_.zero_();
+  table_square_.index_copy_(0, rows, tensors.at(next++));
+  hidden_bias_.copy_(tensors.at(next++));
+  grow(static_cast<int>(tensors.at(next).size(0)));
+  for (auto& gate : gates_) {
+    gate->route_weight.copy_(tensors.at(next++));
+    gate->route_bias.copy_(tensors.at(next++));
+  }
+}
+
+}  // namespace requip::router::detail

@@ -1,0 +1,180 @@
+#include "requip/router/router_model.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "requip/router/featurizer.hpp"
+
+namespace requip::router {
+
+namespace {
+
+constexpr std::string_view gate_blob = "router.gate";
+constexpr std::string_view skills_blob = "router.skills";
+
+}  // namespace
+
+RouterModel::RouterModel(RouterConfig config, std::shared_ptr<RouterStore> store)
+    : config_(std::move(config)),
+      store_(store ? std::move(store) : make_in_memory_router_store()),
+      gate_(config_.gate) {
+  load();
+}
+
+void RouterModel::load() {
+  auto skills = store_->blob(skills_blob);
+  auto weights = store_->blob(gate_blob);
+  if (!skills || !weights) return;
+  try {
+    for (const auto& entry : nlohmann::json::parse(*skills)) {
+      profiles_.push_back({entry.at("name"), entry.at("version"), entry.at("description"),
+                           entry.at("examples").get<std::vector<std::string>>()});
+    }
+    gate_.load(*weights);
+    trained_ = true;
+  } catch (const std::exception& error) {
+    // A gate that cannot be read is retrained from the skills and the feedback log.
+    spdlog::warn("router: {}; retraining", error.what());
+    profiles_.clear();
+    gate_ = GateModel(config_.gate);
+  }
+}
+
+std::optional<RetrainReport> RouterModel::know(const std::vector<SkillProfile>& skills,
+                                               const Progress& progress) {
+  std::unique_lock lock(mutex_);
+  bool changed = !trained_;
+  for (const auto& skill : skills) {
+    const int row = row_of(skill.name);
+    if (row < 0) {
+      profiles_.push_back(skill);
+      changed = true;
+    } else if (profiles_[static_cast<std::size_t>(row)].examples != skill.examples) {
+      profiles_[static_cast<std::size_t>(row)] = skill;
+      changed = true;
+    } else {
+      profiles_[static_cast<std::size_t>(row)].version = skill.version;
+    }
+  }
+  gate_.grow(static_cast<int>(profiles_.size()));
+  if (!changed) return std::nullopt;
+  auto report = retrain(progress);
+  save_locked();
+  return report;
+}
+
+std::optional<RetrainReport> RouterModel::retrain(const Progress& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<TrainingExample> examples;
+  for (std::size_t row = 0; row < profiles_.size(); ++row) {
+    for (const auto& text : profiles_[row].examples)
+      examples.push_back({text, static_cast<int>(row)});
+  }
+  // What users confirmed is kept across retrains, like the declared examples.
+  for (const auto& entry : store_->all_feedback()) {
+    const int row = row_of(entry.skill);
+    if (entry.positive() && row >= 0) examples.push_back({entry.key, row});
+  }
+  gate_.train(examples, GateModel::Mask(profiles_.size(), true), progress);
+  trained_ = true;
+  RetrainReport report{
+      profiles_.size(), examples.size(),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+  spdlog::info("router: retrained on {} skills, {} examples in {:.2f} s", report.skills,
+               report.examples, report.seconds);
+  return report;
+}
+
+int RouterModel::row_of(std::string_view skill) const {
+  for (std::size_t row = 0; row < profiles_.size(); ++row) {
+    if (profiles_[row].name == skill) return static_cast<int>(row);
+  }
+  return -1;
+}
+
+GateModel::Mask RouterModel::mask_for(const std::vector<std::string>& loaded) const {
+  std::shared_lock lock(mutex_);
+  GateModel::Mask mask(profiles_.size(), false);
+  for (const auto& name : loaded) {
+    if (const int row = row_of(name); row >= 0) mask[static_cast<std::size_t>(row)] = true;
+  }
+  return mask;
+}
+
+Ranking RouterModel::rank(std::string_view text, const GateModel::Mask& allowed,
+                          const std::set<std::string>& excluded) const {
+  std::shared_lock lock(mutex_);
+  thread_local std::vector<float> probabilities;
+  const float known = gate_.probabilities(text, allowed, probabilities);
+  Ranking ranking;
+  for (std::size_t row = 0; row < profiles_.size() && row < allowed.size(); ++row) {
+    if (!allowed[row] || excluded.count(profiles_[row].name)) continue;
+    ranking.candidates.push_back({profiles_[row].name, probabilities[row]});
+  }
+  std::sort(ranking.candidates.begin(), ranking.candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.probability > b.probability; });
+  if (!ranking.candidates.empty())
+    ranking.confidence = ranking.candidates.front().probability * known;
+  return ranking;
+}
+
+std::optional<Mapping> RouterModel::mapping(std::string_view key) const {
+  return store_->mapping(key);
+}
+
+void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
+  std::unique_lock lock(mutex_);
+  const int row = row_of(entry.skill);
+  if (entry.positive()) {
+    store_->confirm(entry.key, entry.skill,
+                    row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
+  } else {
+    store_->reject(entry.key, entry.skill);
+  }
+  if (row >= 0) {
+    gate_.learn(text.empty() ? std::string_view(entry.key) : text, row, entry.positive(),
+                GateModel::Mask(profiles_.size(), true));
+  }
+  store_->append_feedback(entry);
+  if (config_.save_after_feedback) save_locked();
+}
+
+bool RouterModel::forget(std::string_view key) {
+  std::unique_lock lock(mutex_);
+  return store_->forget(key);
+}
+
+std::vector<FeedbackEntry> RouterModel::feedback_for(std::string_view key) const {
+  return store_->feedback_for(key);
+}
+
+std::optional<SkillProfile> RouterModel::profile(std::string_view skill) const {
+  std::shared_lock lock(mutex_);
+  const int row = row_of(skill);
+  if (row < 0) return std::nullopt;
+  return profiles_[static_cast<std::size_t>(row)];
+}
+
+void RouterModel::save() const {
+  std::shared_lock lock(mutex_);
+  save_locked();
+}
+
+void RouterModel::save_locked() const {
+  nlohmann::json skills = nlohmann::json::array();
+  for (const auto& profile : profiles_) {
+    skills.push_back({{"name", profile.name},
+                      {"version", profile.version},
+                      {"description", profile.description},
+                      {"examples", profile.examples}});
+  }
+  store_->put_blob(skills_blob, skills.dump());
+  store_->put_blob(gate_blob, gate_.save());
+}
+
+}  // namespace requip::router

@@ -1,0 +1,239 @@
+#include "requip/router/router_skill.hpp"
+
+#include <fmt/format.h>
+
+#include "requip/core/brain.hpp"
+#include "requip/core/turn.hpp"
+#include "requip/router/featurizer.hpp"
+
+namespace requip::router {
+
+namespace {
+
+// Runs a skill on a text of the router's choosing (the key, or an earlier input) and queues
+// its answer as the router's. A skill with nothing to say leaves only the router's line.
+void answer_as(Turn& turn, const std::string& skill, const std::string& text) {
+  auto target = turn.brain().skill(skill);
+  if (auto algorithm = target->input(Stimulus{text, {}, {}})) turn.answer(std::move(*algorithm));
+}
+
+}  // namespace
+
+RouterSkill::RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options)
+    : model_(std::move(model)), options_(std::move(options)), classifier_(model_->config().words) {}
+
+void RouterSkill::perceive(Turn& turn) {
+  // An earlier router in the same brain already decided this turn.
+  if (turn.routed_to()) return;
+  route(turn);
+}
+
+void RouterSkill::refresh(Turn& turn) {
+  std::vector<std::string> names;
+  std::vector<SkillProfile> profiles;
+  for (const auto& skill : turn.brain().skills()) {
+    const std::string name = skill->name();
+    if (name == options_.name) continue;
+    const bool in_scope =
+        options_.scope.empty() ||
+        std::find(options_.scope.begin(), options_.scope.end(), name) != options_.scope.end();
+    // Aware skills take no routed input, except routers, which take over the turn.
+    const bool routable = skill->kind() != SkillKind::aware ||
+                          std::dynamic_pointer_cast<RouterSkill>(skill) != nullptr;
+    if (!in_scope || !routable) continue;
+    names.push_back(name);
+    profiles.push_back({name, skill->version(), skill->description(), skill->examples()});
+  }
+  if (names == loaded_ && mask_.size() > 0) return;
+  model_->know(profiles);
+  loaded_ = std::move(names);
+  mask_ = model_->mask_for(loaded_);
+}
+
+void RouterSkill::route(Turn& turn) {
+  const std::string& text = turn.stimulus().ear;
+  if (text.empty()) return;  // sensor and camera input goes to every skill
+  refresh(turn);
+  const Message message = classifier_.classify(text);
+  if (session_.asking() && resolve(turn, message)) return;
+  switch (message.kind) {
+    case MessageKind::feedback:
+      feedback(turn, message);
+      return;
+    case MessageKind::request:
+      request(turn, message.key);
+      return;
+    case MessageKind::plain:
+      plain(turn, text, message.key);
+      return;
+  }
+}
+
+std::optional<std::string> RouterSkill::mapped_skill(const std::string& key) {
+  auto mapping = model_->mapping(key);
+  if (!mapping || mapping->skill.empty() || session_.rejected(key, mapping->skill) ||
+      std::find(loaded_.begin(), loaded_.end(), mapping->skill) == loaded_.end()) {
+    return std::nullopt;  // an unloaded skill's mapping waits until it is loaded again
+  }
+  return mapping->skill;
+}
+
+void RouterSkill::plain(Turn& turn, const std::string& text, const std::string& key) {
+  const std::string& equipped = session_.equipped();
+  if (!equipped.empty() && !model_->config().auto_mode &&
+      std::find(loaded_.begin(), loaded_.end(), equipped) != loaded_.end()) {
+    explain("equipped", text, key, equipped, nullptr);
+    send(turn, equipped, key, text, false);
+    return;
+  }
+  if (auto skill = mapped_skill(key)) {
+    explain("mapping", text, key, *skill, nullptr);
+    send(turn, *skill, key, text, false);
+    return;
+  }
+  const Ranking ranking = model_->rank(text, mask_, session_.rejected_for(key));
+  const auto& candidates = ranking.candidates;
+  if (candidates.empty() || ranking.confidence < model_->config().out_of_scope_below) {
+    explain("fallback", text, key, {}, &ranking);
+    fallback(turn);
+    return;
+  }
+  if (candidates.size() >= 2 &&
+      candidates[0].probability - candidates[1].probability < model_->config().clarify_margin) {
+    explain("clarify", text, key, {}, &ranking);
+    session_.forget_previous();
+    session_.ask({key, text, {candidates[0].skill, candidates[1].skill}});
+    turn.answer(Algorithm::say(
+        fmt::format("Did you mean {} or {}?", candidates[0].skill, candidates[1].skill)));
+    return;
+  }
+  explain("gate", text, key, candidates[0].skill, &ranking);
+  send(turn, candidates[0].skill, key, text, false);
+}
+
+void RouterSkill::request(Turn& turn, const std::string& key) {
+  std::string skill;
+  if (auto mapped = mapped_skill(key)) {
+    skill = *mapped;
+    explain("mapping", key, key, skill, nullptr);
+  } else {
+    const Ranking ranking = model_->rank(key, mask_, session_.rejected_for(key));
+    if (ranking.candidates.empty()) {
+      explain("fallback", key, key, {}, &ranking);
+      fallback(turn);
+      return;
+    }
+    skill = ranking.candidates.front().skill;
+    explain("gate", key, key, skill, &ranking);
+  }
+  session_.equip(skill, key);
+  turn.answer(Algorithm::say(fmt::format("{} equipped.", skill)));
+  send(turn, skill, key, key, true);
+}
+
+void RouterSkill::feedback(Turn& turn, const Message& message) {
+  const auto previous = session_.previous();
+  if (!previous) {
+    turn.answer(
+        Algorithm::say("Nothing has answered yet in this conversation to give feedback on."));
+    return;
+  }
+  last_.source = "feedback";
+  const int tolerance = model_->config().words.minor_tolerance;
+  switch (message.polarity) {
+    case Polarity::confirm:
+      model_->feedback(
+          {options_.session, previous->key, message.key, previous->skill, Polarity::confirm},
+          previous->text);
+      turn.answer(Algorithm::say(
+          fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
+      return;
+    case Polarity::minor:
+      if (!session_.complain(tolerance)) {
+        turn.answer(
+            Algorithm::say(fmt::format("Noted ({}/{}).", session_.complaints(), tolerance)));
+        return;
+      }
+      requip(turn, *previous, message);
+      return;
+    case Polarity::major:
+      requip(turn, *previous, message);
+      return;
+  }
+}
+
+void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint) {
+  model_->feedback(
+      {options_.session, previous.key, complaint.key, previous.skill, complaint.polarity},
+      previous.text);
+  session_.reject(previous.key, previous.skill);
+  const Ranking ranking = model_->rank(previous.text, mask_, session_.rejected_for(previous.key));
+  if (ranking.candidates.empty()) {
+    session_.unequip();
+    fallback(turn);
+    return;
+  }
+  const std::string& next = ranking.candidates.front().skill;
+  explain("gate", previous.text, previous.key, next, &ranking);
+  if (!session_.equipped().empty()) session_.equip(next, previous.key);
+  turn.answer(Algorithm::say(fmt::format("{} equipped.", next)));
+  send(turn, next, previous.key, previous.text, true);
+}
+
+bool RouterSkill::resolve(Turn& turn, const Message& message) {
+  const auto question = session_.take_question();
+  const auto& options = question->options;
+  std::string choice;
+  if (message.key == "1" || message.key == "first" || message.key == "the first") {
+    choice = options[0];
+  } else if (message.key == "2" || message.key == "second" || message.key == "the second") {
+    choice = options[1];
+  } else {
+    for (const auto& option : options) {
+      if (message.key == normalize(option)) choice = option;
+    }
+  }
+  if (choice.empty()) return false;  // not an answer: a new input
+  // The answer is a confirmation: the gate learns the question's text for this skill.
+  model_->feedback({options_.session, question->key, message.key, choice, Polarity::confirm},
+                   question->text);
+  explain("clarify", question->text, question->key, choice, nullptr);
+  send(turn, choice, question->key, question->text, true);
+  return true;
+}
+
+void RouterSkill::send(Turn& turn, const std::string& skill, const std::string& key,
+                       const std::string& text, bool answer_here) {
+  session_.answered({skill, key, text});
+  auto target = std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(skill));
+  if (target) {
+    target->route(turn);  // a router chosen like a skill takes the turn over
+  } else if (answer_here) {
+    answer_as(turn, skill, text);
+  } else {
+    turn.route_to(skill);
+  }
+}
+
+void RouterSkill::fallback(Turn& turn) {
+  session_.forget_previous();
+  std::string offer;
+  for (const auto& name : loaded_) {
+    auto profile = model_->profile(name);
+    if (!offer.empty()) offer += "; ";
+    offer += profile && !profile->description.empty()
+                 ? fmt::format("{} ({})", name, profile->description)
+                 : name;
+  }
+  turn.answer(Algorithm::say(offer.empty()
+                                 ? "I have no skills loaded yet."
+                                 : fmt::format("I can't help with that. I can: {}.", offer)));
+}
+
+bool RouterSkill::forget(std::string_view text) {
+  const std::string key = normalize(text);
+  session_.forget_key(key);
+  return model_->forget(key);
+}
+
+}  // namespace requip::router

@@ -1,0 +1,41 @@
+#include <catch2/catch.hpp>
+
+#include "requip/router/message.hpp"
+
+using namespace requip::router;
+
+TEST_CASE("message: the trigger as prefix or suffix is a request; the key is the rest",
+          "[router][message]") {
+  MessageClassifier classifier;
+  for (const char* text : {"please set an alarm", "Set an alarm, please!", "PLEASE set an alarm"}) {
+    const Message message = classifier.classify(text);
+    CHECK(message.kind == MessageKind::request);
+    CHECK(message.key == "set an alarm");
+  }
+  CHECK(classifier.classify("set a pleasant alarm").kind == MessageKind::plain);
+  CHECK(classifier.classify("please").kind == MessageKind::plain);
+}
+
+TEST_CASE("message: feedback words have an explicit polarity", "[router][message]") {
+  MessageClassifier classifier;
+  CHECK(classifier.classify("Thanks!").polarity == Polarity::confirm);
+  CHECK(classifier.classify("good").polarity == Polarity::confirm);
+  CHECK(classifier.classify("lame").polarity == Polarity::minor);
+  CHECK(classifier.classify("wrong.").polarity == Polarity::major);
+  CHECK(classifier.classify("wrong").kind == MessageKind::feedback);
+  CHECK(classifier.classify("good morning").kind == MessageKind::plain);
+}
+
+TEST_CASE("message: the words are configurable", "[router][message]") {
+  FeedbackWords words;
+  words.trigger = "bitte";
+  words.goals = {"danke"};
+  words.major = {"falsch"};
+  MessageClassifier classifier(words);
+  CHECK(classifier.classify("bitte wecker stellen").key == "wecker stellen");
+  CHECK(classifier.classify("danke").polarity == Polarity::confirm);
+  CHECK(classifier.classify("falsch").polarity == Polarity::major);
+  CHECK(classifier.classify("thanks").kind == MessageKind::plain);
+  words.trigger = "two words";
+  CHECK_THROWS_WITH(MessageClassifier(words), Catch::Contains("one word"));
+}

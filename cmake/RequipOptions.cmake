@@ -24,3 +24,15 @@ function(requip_target_defaults target)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
 endfunction()
+
+# requip_add_module(<name> sources...): the library requip_<name>, known as requip::<name>,
+# with its public headers in <name>/include and our warning flags.
+function(requip_add_module name)
+  add_library(requip_${name} ${ARGN})
+  add_library(requip::${name} ALIAS requip_${name})
+  set_target_properties(requip_${name} PROPERTIES EXPORT_NAME ${name} POSITION_INDEPENDENT_CODE ON)
+  target_include_directories(requip_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:include>)
+  requip_target_defaults(requip_${name})
+endfunction()

@@ -1,13 +1,11 @@
 #include "requip/moe/causal_self_attention.hpp"
 
-#include <cmath>
-#include <limits>
+#include "fused_attention.hpp"
 
 namespace requip::moe {
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig& config)
     : n_head_(config.n_head),
-      future_(torch::ones({config.block_size, config.block_size}, torch::kBool).triu(1)),
       attention_drop_(config.dropout, draw_dropout_seed()),
       output_drop_(config.dropout, draw_dropout_seed()) {
   const std::int64_t c = config.n_embed;
@@ -18,27 +16,18 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig& config)
 torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, KvCache::Layer* cache,
                                                std::int64_t past) {
   const std::int64_t batch = x.size(0), time = x.size(1), width = x.size(2);
-  const std::int64_t head_size = width / n_head_;
-  // (B, T, 3C) -> (3, B, nh, T, hs)
-  const torch::Tensor qkv =
-      qkv_->forward(x).view({batch, time, 3, n_head_, head_size}).permute({2, 0, 3, 1, 4});
-  const torch::Tensor q = qkv[0] * (1.0 / std::sqrt(static_cast<double>(head_size)));
-  torch::Tensor k = qkv[1], v = qkv[2];  // (B, nh, T, hs)
+  const torch::Tensor qkv = qkv_->forward(x);  // (B, T, 3C)
+  torch::Tensor y;
   if (cache != nullptr) {
-    cache->keys.slice(2, past, past + time).copy_(k);
-    cache->values.slice(2, past, past + time).copy_(v);
-    k = cache->keys.slice(2, 0, past + time);  // (B, nh, past + T, hs)
-    v = cache->values.slice(2, 0, past + time);
+    // (B, T, 3, nh, hs) -> keys and values (B, nh, T, hs), stored after the cached ones.
+    const auto heads = qkv.view({batch, time, 3, n_head_, width / n_head_});
+    cache->keys.slice(2, past, past + time).copy_(heads.select(2, 1).transpose(1, 2));
+    cache->values.slice(2, past, past + time).copy_(heads.select(2, 2).transpose(1, 2));
+    y = detail::cached_causal_attention(qkv, *cache, n_head_, past);
+  } else {
+    y = detail::fused_causal_attention(qkv, n_head_, attention_drop_, is_training());
   }
-  torch::Tensor att = torch::matmul(q, k.transpose(-2, -1));  // (B, nh, T, past + T)
-  if (time > 1) {
-    att.masked_fill_(future_.slice(0, past, past + time).slice(1, 0, past + time),
-                     -std::numeric_limits<float>::infinity());
-  }
-  att = attention_drop_(att.softmax(-1), is_training());
-  const torch::Tensor y = torch::matmul(att, v);  // (B, nh, T, hs)
-  return output_drop_(proj_->forward(y.transpose(1, 2).reshape({batch, time, width})),
-                      is_training());
+  return output_drop_(proj_->forward(y), is_training());
 }
 
 }  // namespace requip::moe

@@ -23,7 +23,6 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
   std::int64_t n_head_;
   torch::nn::Linear qkv_{nullptr};
   torch::nn::Linear proj_{nullptr};
-  torch::Tensor future_;  // (block, block) bool, true above the diagonal; not a parameter
   FastDropout attention_drop_;
   FastDropout output_drop_;
 };

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "grouped_experts.hpp"
 #include "init.hpp"
 
 namespace requip::moe {
@@ -28,40 +29,8 @@ torch::Tensor ExpertBankImpl::expert(int64_t e, const torch::Tensor& x) {
 }
 
 torch::Tensor ExpertBankImpl::grouped(const torch::Tensor& x, const torch::Tensor& indices,
-                                      const torch::Tensor& weights,
-                                      const torch::Tensor& expert_counts, int64_t capacity) {
-  const int64_t top_k = indices.size(1);
-  // Stable, so that within an expert's segment the slots keep token order: under capacity the
-  // earliest tokens are served, as in the naive loop.
-  const auto order = std::get<1>(indices.reshape(-1).sort(/*stable=*/true, 0, false));  // (S)
-
-  // The one host read of the pass: segment lengths decide the GEMM shapes.
-  const auto counts = expert_counts.to(torch::kCPU, torch::kLong).contiguous();
-  const int64_t* count = counts.data_ptr<int64_t>();
-  std::vector<int64_t> served(static_cast<std::size_t>(counts.numel()));
-  std::vector<torch::Tensor> kept_pieces;
-  bool dropping = false;
-  for (int64_t e = 0, start = 0; e < counts.numel(); start += count[e], ++e) {
-    served[e] = capacity > 0 ? std::min(count[e], capacity) : count[e];
-    dropping = dropping || served[e] < count[e];
-    if (served[e] > 0) kept_pieces.push_back(order.narrow(0, start, served[e]));
-  }
-  if (kept_pieces.empty()) return torch::zeros_like(x);
-  const auto kept = dropping ? torch::cat(kept_pieces) : order;  // (S_kept) slot ids
-  const auto tokens = kept.div(top_k, "floor");
-  const auto x_sorted = x.index_select(0, tokens);  // (S_kept, d)
-
-  // unbind, not w1[e]: its backward stacks the E gradients once instead of adding E
-  // full-size zero tensors.
-  const auto w1s = w1.unbind(0), b1s = b1.unbind(0), w2s = w2.unbind(0), b2s = b2.unbind(0);
-  std::vector<torch::Tensor> outputs;
-  for (int64_t e = 0, start = 0; e < counts.numel(); start += served[e], ++e) {
-    if (served[e] == 0) continue;
-    outputs.push_back(
-        detail::feed_forward(x_sorted.narrow(0, start, served[e]), w1s[e], b1s[e], w2s[e], b2s[e]));
-  }
-  const auto slot_weights = weights.reshape(-1).index_select(0, kept).unsqueeze(1);  // (S_kept, 1)
-  return torch::zeros_like(x).index_add_(0, tokens, torch::cat(outputs) * slot_weights);
+                                      const torch::Tensor& weights, int64_t capacity) {
+  return detail::grouped_experts(x, indices, weights, w1, b1, w2, b2, capacity);
 }
 
 torch::Tensor ExpertBankImpl::gathered(const torch::Tensor& x, const torch::Tensor& indices,

@@ -59,11 +59,10 @@ MoeOutput SparseMoeImpl::forward(const torch::Tensor& x) {
     switch (config_.dispatch) {
       case Dispatch::automatic:
         y = few_slots ? experts->gathered(flat, routed.indices, routed.weights)
-                      : experts->grouped(flat, routed.indices, routed.weights, routed.expert_counts,
-                                         limit);
+                      : experts->grouped(flat, routed.indices, routed.weights, limit);
         break;
       case Dispatch::grouped:
-        y = experts->grouped(flat, routed.indices, routed.weights, routed.expert_counts, limit);
+        y = experts->grouped(flat, routed.indices, routed.weights, limit);
         break;
       case Dispatch::gathered:
         if (limit > 0)

@@ -23,11 +23,10 @@ class ExpertBankImpl : public torch::nn::Module {
   // Expert e alone on x (n, d): for demos and oracles; the dispatch paths batch this.
   torch::Tensor expert(int64_t e, const torch::Tensor& x);
 
-  // x (N, d), indices and weights (N, k), expert_counts (E) as the gate returns them.
-  // Sorts slots by expert and runs one GEMM per contiguous segment.
+  // x (N, d), indices and weights (N, k) as the gate returns them. Buckets slots by expert
+  // and runs one GEMM per contiguous segment and layer, in one fused kernel.
   torch::Tensor grouped(const torch::Tensor& x, const torch::Tensor& indices,
-                        const torch::Tensor& weights, const torch::Tensor& expert_counts,
-                        int64_t capacity);
+                        const torch::Tensor& weights, int64_t capacity);
   // Gathers each slot's expert weights and runs one batched matmul: for a handful of slots.
   // Drops nothing.
   torch::Tensor gathered(const torch::Tensor& x, const torch::Tensor& indices,

@@ -61,9 +61,9 @@ void add_training_options(CLI::App& command, moe::TrainConfig& training) {
   command.add_option("--lr", training.learning_rate, "AdamW learning rate")->capture_default_str();
   command
       .add_option("--aux-loss", training.aux_loss,
-                  "weight of the load-balancing loss (0 lets routing collapse)")
+                  "weight of each MoE layer's load-balancing loss (0 lets routing collapse)")
       ->capture_default_str();
-  command.add_option("--z-loss", training.z_loss, "weight of the router z-loss")
+  command.add_option("--z-loss", training.z_loss, "weight of each MoE layer's router z-loss")
       ->capture_default_str();
   command.add_option("--eval-every", training.eval_every, "steps between evaluations")
       ->capture_default_str();

@@ -1,6 +1,7 @@
 #include "fused_attention.hpp"
 
 #include "blas.hpp"
+#include "task_grain.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
@@ -93,7 +94,9 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
     auto probs = torch::empty({s.batch * n_head, s.time, s.time}, input.options());
     auto y = torch::empty({s.batch, s.time, s.width}, input.options());
     const std::int64_t area = s.time * s.time;
-    at::parallel_for(0, s.batch * n_head, 1, [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t heads = s.batch * n_head;
+    const std::int64_t grain = task_grain(heads, 4 * area * s.head_size());
+    at::parallel_for(0, heads, grain, [&](std::int64_t begin, std::int64_t end) {
       std::vector<float> weights(dropping ? static_cast<std::size_t>(area) : 0);
       for (std::int64_t bh = begin; bh < end; ++bh) {
         const Head head = head_of(input.data_ptr<float>(), s, bh);
@@ -200,24 +203,27 @@ torch::Tensor cached_causal_attention(const torch::Tensor& qkv, const KvCache::L
   const std::int64_t block = cache.keys.size(2), hs = s.head_size();
   const std::int64_t keys = past + s.time;
   auto y = torch::empty({s.batch, s.time, s.width}, input.options());
-  at::parallel_for(0, s.batch * n_head, 1, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> probs(static_cast<std::size_t>(s.time * keys));
-    for (std::int64_t bh = begin; bh < end; ++bh) {
-      const float* q =
-          input.data_ptr<float>() + (bh / n_head) * s.time * 3 * s.width + (bh % n_head) * hs;
-      const Head head{q,
-                      3 * s.width,
-                      cache.keys.data_ptr<float>() + bh * block * hs,
-                      cache.values.data_ptr<float>() + bh * block * hs,
-                      hs,
-                      s.time,
-                      past};
-      attention_probabilities(head, hs, s.scale(), probs.data());
-      weighted_values(head, hs, probs.data(),
-                      y.data_ptr<float>() + (bh / n_head) * s.time * s.width + (bh % n_head) * hs,
-                      s.width);
-    }
-  });
+  const std::int64_t heads = s.batch * n_head;
+  at::parallel_for(
+      0, heads, task_grain(heads, 4 * s.time * keys * hs),
+      [&](std::int64_t begin, std::int64_t end) {
+        std::vector<float> probs(static_cast<std::size_t>(s.time * keys));
+        for (std::int64_t bh = begin; bh < end; ++bh) {
+          const float* q =
+              input.data_ptr<float>() + (bh / n_head) * s.time * 3 * s.width + (bh % n_head) * hs;
+          const Head head{q,
+                          3 * s.width,
+                          cache.keys.data_ptr<float>() + bh * block * hs,
+                          cache.values.data_ptr<float>() + bh * block * hs,
+                          hs,
+                          s.time,
+                          past};
+          attention_probabilities(head, hs, s.scale(), probs.data());
+          weighted_values(
+              head, hs, probs.data(),
+              y.data_ptr<float>() + (bh / n_head) * s.time * s.width + (bh % n_head) * hs, s.width);
+        }
+      });
   return y;
 }
 

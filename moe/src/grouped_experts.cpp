@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "blas.hpp"
+#include "task_grain.hpp"
 
 namespace requip::moe::detail {
 
@@ -99,7 +100,8 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     auto outputs = torch::empty({kept, d}, x.options());  // unweighted expert outputs
     const std::int64_t* segment = b.segment.data_ptr<std::int64_t>();
     const std::int64_t* slots = b.slots.data_ptr<std::int64_t>();
-    at::parallel_for(0, experts, 1, [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t grain = task_grain(experts, 4 * kept * d * h / experts);
+    at::parallel_for(0, experts, grain, [&](std::int64_t begin, std::int64_t end) {
       std::vector<float> rows;
       for (std::int64_t e = begin; e < end; ++e) {
         const std::int64_t first = segment[e], count = segment[e + 1] - first;
@@ -167,7 +169,8 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     auto grad_w2 = torch::zeros_like(w2), grad_b2 = torch::zeros({experts, d}, x.options());
     auto grad_slots = torch::empty({saved[6].numel(), d}, x.options());  // d x per kept slot
     const float* gate = weights.data_ptr<float>();
-    at::parallel_for(0, experts, 1, [&](std::int64_t begin, std::int64_t end) {
+    const std::int64_t grain = task_grain(experts, 8 * saved[6].numel() * d * h / experts);
+    at::parallel_for(0, experts, grain, [&](std::int64_t begin, std::int64_t end) {
       std::vector<float> rows, grad_out, grad_hidden;
       for (std::int64_t e = begin; e < end; ++e) {
         const std::int64_t first = segment[e], count = segment[e + 1] - first;

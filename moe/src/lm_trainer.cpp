@@ -32,8 +32,12 @@ double LmTrainer::step() {
   model_->train();
   const auto [inputs, targets] = corpus_.batch(corpus_.train(), config_.batch_size);
   const LmOutput out = model_->forward(inputs);
-  const torch::Tensor loss = cross_entropy(out.logits, targets) +
-                             config_.aux_loss * out.balance_loss + config_.z_loss * out.z_loss;
+  // As in Switch and ST-MoE, each MoE layer adds its own weighted auxiliary losses: a mean over
+  // layers would thin the balancing pressure on every layer as the model deepens.
+  const auto layers = static_cast<double>(model_->config().dense ? 0 : model_->config().n_layer);
+  const torch::Tensor loss =
+      cross_entropy(out.logits, targets) +
+      layers * (config_.aux_loss * out.balance_loss + config_.z_loss * out.z_loss);
   optimizer_->zero_grad();
   loss.backward();
   optimizer_->step();

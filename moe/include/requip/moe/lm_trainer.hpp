@@ -21,8 +21,8 @@ struct TrainConfig {
   std::int64_t steps = 5000;
   std::int64_t batch_size = 32;
   double learning_rate = 3e-4;
-  double aux_loss = 0.01;  // weight of the load-balancing loss (1.0 at uniform routing)
-  double z_loss = 0.001;   // weight of the router z-loss
+  double aux_loss = 0.01;  // per MoE layer: weight of its load-balancing loss (1.0 uniform)
+  double z_loss = 0.001;   // per MoE layer: weight of its router z-loss
   std::int64_t eval_every = 500;
   std::int64_t eval_batches = 100;
   std::uint64_t seed = 1337;

@@ -29,9 +29,10 @@ struct MoeConfig {
   bool bias_balancing = false;  // DeepSeek-V3 style: selection bias nudged by sign, no aux loss
   double bias_update_rate = 1e-3;
   Dispatch dispatch = Dispatch::automatic;
-  // Automatic dispatch gathers at most this many slots: `requip bench moe` finds gathered
-  // faster for one token at top-2 (generation) and grouped faster from two tokens on.
-  int64_t gathered_max_slots = 2;
+  // Automatic dispatch gathers at most this many slots. 0: `requip bench moe` finds the fused
+  // grouped kernel faster from a single token on, since it reads each expert's weights in place
+  // where gathering copies them.
+  int64_t gathered_max_slots = 0;
 };
 
 struct ParameterCount {

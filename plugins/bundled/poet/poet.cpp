@@ -105,7 +105,8 @@ class Poet final : public requip::Skill {
     const auto ids = requip::moe::generate(checkpoint_.model, std::move(prompt), options);
     std::vector<std::string> lines;
     std::string line;
-    for (const char c : subject + vocab.decode(ids) + '\n') {
+    // The last line, cut off by the character count, is left out unless it is all there is.
+    for (const char c : subject + vocab.decode(ids)) {
       if (c != '\n') {
         line += c;
       } else if (!trim_end(line, " ").empty() && lines.size() < verse_lines) {
@@ -115,7 +116,7 @@ class Poet final : public requip::Skill {
         line.clear();
       }
     }
-    if (lines.empty()) lines.emplace_back("...");
+    if (lines.empty()) lines.push_back(line.empty() ? "..." : line);
     return lines;
   }
 

@@ -52,9 +52,15 @@ class RoutingTable {
   int width_;        // M*d
   int experts_ = 0;  // E
   double log_documents_ = 0;
-  std::vector<std::int32_t> row_of_bucket_;  // (V) -1: never learned from
-  std::vector<double> log_frequency_;        // (R) log(1 + df) of each row's bucket
-  std::vector<float> rows_;                  // (R, M*d)
+  // A bucket's row and log(1 + df) side by side: one cache miss per n-gram instead of two.
+  struct Bucket {
+    std::int32_t row = -1;  // -1: never learned from
+    float log_frequency = 0;
+  };
+
+  std::vector<Bucket> buckets_;  // (V)
+  std::int32_t rows_used_ = 0;   // R
+  std::vector<float> rows_;      // (R, M*d)
   std::vector<float> hidden_bias_;           // (M*d)
   std::vector<float> gate_weights_;          // (M, d, E): transposed, so scores run along E
   std::vector<float> gate_biases_;           // (M, E)

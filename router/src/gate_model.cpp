@@ -50,8 +50,13 @@ struct GateModel::Impl {
   }
 
   detail::GateWeights weights() const {
-    detail::GateWeights result{network->table_data(), document_frequency.data(), documents,
-                               network->hidden_bias_data(), {}, {}, network->experts()};
+    detail::GateWeights result{network->table_data(),
+                               document_frequency.data(),
+                               documents,
+                               network->hidden_bias_data(),
+                               {},
+                               {},
+                               network->experts()};
     for (int m = 0; m < network->members(); ++m) {
       result.gate_weights.push_back(network->gate_weight_data(m));
       result.gate_biases.push_back(network->gate_bias_data(m));

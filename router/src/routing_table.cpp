@@ -42,8 +42,7 @@ void RoutingTable::copy_all(const GateWeights& weights) {
   copy_dense(weights);
 }
 
-void RoutingTable::copy_rows(const GateWeights& weights,
-                             const std::vector<std::int64_t>& buckets) {
+void RoutingTable::copy_rows(const GateWeights& weights, const std::vector<std::int64_t>& buckets) {
   for (auto bucket : buckets)
     copy_row(weights, bucket);
   copy_dense(weights);

@@ -16,7 +16,7 @@ struct GateWeights {
   const float* table = nullptr;               // (V, M*d)
   const float* document_frequency = nullptr;  // (V)
   double documents = 0;
-  const float* hidden_bias = nullptr;       // (M*d)
+  const float* hidden_bias = nullptr;      // (M*d)
   std::vector<const float*> gate_weights;  // M x (E, d)
   std::vector<const float*> gate_biases;   // M x (E)
   int experts = 0;
@@ -58,12 +58,12 @@ class RoutingTable {
     float log_frequency = 0;
   };
 
-  std::vector<Bucket> buckets_;  // (V)
-  std::int32_t rows_used_ = 0;   // R
-  std::vector<float> rows_;      // (R, M*d)
-  std::vector<float> hidden_bias_;           // (M*d)
-  std::vector<float> gate_weights_;          // (M, d, E): transposed, so scores run along E
-  std::vector<float> gate_biases_;           // (M, E)
+  std::vector<Bucket> buckets_;      // (V)
+  std::int32_t rows_used_ = 0;       // R
+  std::vector<float> rows_;          // (R, M*d)
+  std::vector<float> hidden_bias_;   // (M*d)
+  std::vector<float> gate_weights_;  // (M, d, E): transposed, so scores run along E
+  std::vector<float> gate_biases_;   // (M, E)
 };
 
 }  // namespace requip::router::detail

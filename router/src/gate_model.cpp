@@ -92,15 +92,25 @@ struct GateModel::Impl {
       weight *= scale;
   }
 
-  Bags bags(const std::vector<std::string_view>& texts) const {
-    std::vector<std::int64_t> ids, offsets, one;
-    std::vector<float> weights, one_weights;
-    for (auto text : texts) {
-      featurizer.features(text, one);
-      weigh(one, one_weights);
+  // A text's n-gram occurrences with their TF-IDF weights.
+  struct WeighedText {
+    std::vector<std::int64_t> ids;
+    std::vector<float> weights;
+  };
+
+  WeighedText weighed(std::vector<std::int64_t> ids) const {
+    WeighedText text{std::move(ids), {}};
+    weigh(text.ids, text.weights);
+    return text;
+  }
+
+  static Bags bags(const std::vector<const WeighedText*>& texts) {
+    std::vector<std::int64_t> ids, offsets;
+    std::vector<float> weights;
+    for (const auto* text : texts) {
       offsets.push_back(static_cast<std::int64_t>(ids.size()));
-      ids.insert(ids.end(), one.begin(), one.end());
-      weights.insert(weights.end(), one_weights.begin(), one_weights.end());
+      ids.insert(ids.end(), text->ids.begin(), text->ids.end());
+      weights.insert(weights.end(), text->weights.begin(), text->weights.end());
     }
     return {torch::tensor(ids, torch::kInt64), torch::tensor(offsets, torch::kInt64),
             torch::tensor(weights, torch::kFloat32)};
@@ -116,6 +126,10 @@ struct GateModel::Impl {
            const torch::Tensor& mask, const Progress& progress) {
     const std::size_t batches =
         (usable.size() + static_cast<std::size_t>(config.batch_size) - 1) / config.batch_size;
+    // The weights are fixed once the counts are: each example is featurized once, not per epoch.
+    std::vector<WeighedText> weighed_examples(examples.size());
+    for (auto i : usable)
+      weighed_examples[i] = weighed(featurizer.features(examples[i].text));
     std::mt19937_64 shuffler(config.seed);
     for (int epoch = 0; epoch < config.epochs; ++epoch) {
       double loss_sum = 0;
@@ -125,12 +139,12 @@ struct GateModel::Impl {
         const double done =
             (epoch + static_cast<double>(b) / batches) / static_cast<double>(config.epochs);
         const double rate = config.learning_rate * std::max(0.02, 1.0 - done);
-        std::vector<std::string_view> texts;
+        std::vector<const WeighedText*> texts;
         std::vector<std::int64_t> targets;
         const std::size_t end =
             std::min(usable.size(), (b + 1) * static_cast<std::size_t>(config.batch_size));
         for (std::size_t i = b * config.batch_size; i < end; ++i) {
-          texts.push_back(examples[usable[i]].text);
+          texts.push_back(&weighed_examples[usable[i]]);
           targets.push_back(examples[usable[i]].expert);
         }
         const auto target = torch::tensor(targets);
@@ -185,10 +199,11 @@ void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& 
 void GateModel::learn(std::string_view text, int expert, bool positive, const Mask& loaded) {
   auto& impl = *impl_;
   if (expert >= experts()) grow(expert + 1);
-  const auto ids = impl.featurizer.features(text);
+  auto ids = impl.featurizer.features(text);
   if (positive) impl.count_document(ids);
   const auto mask = impl.mask(loaded).index({torch::indexing::Slice(0, experts())});
-  const auto bags = impl.bags({text});
+  const auto features = impl.weighed(ids);
+  const auto bags = Impl::bags({&features});
   torch::Tensor loss = torch::zeros({});
   for (const auto& gate : impl.network->forward(bags, mask, 0.0)) {
     auto log_probs = torch::log_softmax(masked(gate.logits, mask), 1)[0];  // (E)
@@ -216,7 +231,8 @@ std::vector<float> GateModel::probabilities_reference(std::string_view text,
   Mask padded = loaded;
   padded.resize(static_cast<std::size_t>(experts()), false);
   const auto mask = impl.mask(padded);
-  const auto bags = impl.bags({text});
+  const auto features = impl.weighed(impl.featurizer.features(text));
+  const auto bags = Impl::bags({&features});
   torch::Tensor sum = torch::zeros({experts()});
   for (const auto& gate : impl.network->forward(bags, mask, 0.0))
     sum += gate.probs[0];

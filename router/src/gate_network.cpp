@@ -14,7 +14,7 @@ constexpr float initial_hidden_bias = 0.1f;
 GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
                          double learning_rate)
     : dim_(dim),
-      table_optimizer_(static_cast<std::size_t>(buckets), members * dim),
+      table_optimizer_(members * dim),
       generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
   torch::manual_seed(seed);
   table_ = torch::zeros({buckets, members * dim});

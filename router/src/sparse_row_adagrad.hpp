@@ -20,7 +20,7 @@ struct BagsView {
 // batch's rows costs several megabyte-sized temporaries per step, which is most of training.
 class SparseRowAdagrad {
  public:
-  SparseRowAdagrad(std::size_t rows, int width);
+  explicit SparseRowAdagrad(int width);
 
   // table (V, W) and square (V) move; bag_gradients (B, W) is the loss's gradient with respect
   // to each bag's sum.
@@ -28,10 +28,15 @@ class SparseRowAdagrad {
             double learning_rate);
 
  private:
+  // The slot of a row in this step: open addressing over a few times U entries, which stays
+  // in cache where a (V) array of slots would miss on most lookups.
+  std::int32_t& slot_of(std::int64_t row);
+
   int width_;
-  std::vector<std::int32_t> slot_of_row_;  // (V) -1 unless the row is in this step
-  std::vector<std::int64_t> rows_;         // (U) rows of this step, in slot order
-  std::vector<float> gradients_;           // (U, W) their gradients
+  std::vector<std::int64_t> keys_;   // (capacity) rows, -1 where free
+  std::vector<std::int32_t> slots_;  // (capacity)
+  std::vector<std::int64_t> rows_;   // (U) rows of this step, in slot order
+  std::vector<float> gradients_;     // (U, W) their gradients
 };
 
 }  // namespace requip::router::detail

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "prefetch.hpp"
+
 namespace requip::router::detail {
 
 namespace {
@@ -13,20 +15,6 @@ struct Hit {
   std::int32_t row;
   float weight;
 };
-
-// Asks for a row's cache lines ahead of use. Rows are scattered over tens of megabytes, and
-// fetching all of an utterance's rows at once overlaps the waits that reading them in turn
-// would add up.
-void prefetch(const float* row, int width) {
-#if defined(__GNUC__)
-  constexpr int floats_per_line = 16;
-  for (int k = 0; k < width; k += floats_per_line)
-    __builtin_prefetch(row + k);
-#else
-  (void)row;
-  (void)width;
-#endif
-}
 
 }  // namespace
 
@@ -99,7 +87,7 @@ float RoutingTable::probabilities(const std::vector<std::int64_t>& ids,
       norm += unseen_idf * unseen_idf;
       continue;
     }
-    prefetch(rows_.data() + std::ptrdiff_t{entry.row} * width_, width_);
+    prefetch(rows_.data() + std::ptrdiff_t{entry.row} * width_, static_cast<std::size_t>(width_));
     const auto idf =
         static_cast<float>(inverse_document_frequency(log_documents_, entry.log_frequency));
     norm += idf * idf;

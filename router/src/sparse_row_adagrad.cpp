@@ -4,24 +4,14 @@
 #include <bit>
 #include <cmath>
 
+#include "prefetch.hpp"
+
 namespace requip::router::detail {
 
 namespace {
 
-// Asks for the cache lines of a row that the update will read, while the gradients are still
-// being summed.
-void prefetch(const float* row, std::size_t width) {
-#if defined(__GNUC__)
-  constexpr std::size_t floats_per_line = 16;
-  for (std::size_t k = 0; k < width; k += floats_per_line)
-    __builtin_prefetch(row + k);
-#else
-  (void)row;
-  (void)width;
-#endif
-}
-
-// In eight lanes, so that the compiler may vectorise it without reordering a single sum.
+// Eight independent partial sums, which the compiler may vectorise: one running sum would
+// have to be added up in order.
 float sum_of_squares(const float* values, std::size_t count) {
   constexpr std::size_t lanes = 8;
   float partial[lanes] = {};

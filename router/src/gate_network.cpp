@@ -2,6 +2,10 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace requip::router::detail {
 
 namespace F = torch::nn::functional;
@@ -9,6 +13,21 @@ namespace F = torch::nn::functional;
 namespace {
 // A positive start keeps the ReLU open while the table is still zero, so gradients reach it.
 constexpr float initial_hidden_bias = 0.1f;
+
+// A zero table of hundreds of megabytes, read and written a scattered row at a time: with
+// 4 KiB pages nearly every row is a TLB miss as well, so it asks Linux for huge pages.
+torch::Tensor zero_table(int buckets, int width) {
+  auto table = torch::empty({buckets, width});
+#if defined(__linux__)
+  constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(table.data_ptr());
+  const auto first = (begin + huge_page - 1) & ~(huge_page - 1);
+  const auto last = (begin + table.nbytes()) & ~(huge_page - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+  return table.zero_();
+}
+
 }  // namespace
 
 GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
@@ -17,7 +36,7 @@ GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::ui
       table_optimizer_(members * dim),
       generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
   torch::manual_seed(seed);
-  table_ = torch::zeros({buckets, members * dim});
+  table_ = zero_table(buckets, members * dim);
   table_square_ = torch::zeros({buckets});
   hidden_bias_ = torch::full({members * dim}, initial_hidden_bias).requires_grad_();
   for (int m = 0; m < members; ++m)

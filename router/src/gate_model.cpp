@@ -10,11 +10,13 @@
 #include <stdexcept>
 
 #include "gate_network.hpp"
+#include "routing_table.hpp"
 
 namespace requip::router {
 
 using detail::Bags;
 using detail::GateNetwork;
+using detail::RoutingTable;
 
 namespace {
 
@@ -31,8 +33,12 @@ struct GateModel::Impl {
   std::unique_ptr<GateNetwork> network;
   std::vector<float> document_frequency;  // (V) how many learned texts hold each bucket
   double documents = 0;
+  RoutingTable routing;  // a copy of the weights that routing reads
 
-  explicit Impl(GateConfig c) : config(c), featurizer(c.features) { reset(1); }
+  explicit Impl(GateConfig c)
+      : config(c), featurizer(c.features), routing(c.features.buckets, c.dim, c.members) {
+    reset(1);
+  }
 
   void reset(int experts) {
     network =
@@ -40,13 +46,28 @@ struct GateModel::Impl {
                                       config.members, experts, config.seed, config.learning_rate);
     document_frequency.assign(config.features.buckets, 0.0f);
     documents = 0;
+    routing.copy_all(weights());
   }
 
-  // Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it.
+  detail::GateWeights weights() const {
+    detail::GateWeights result{network->table_data(),
+                               document_frequency.data(),
+                               documents,
+                               network->hidden_bias_data(),
+                               {},
+                               {},
+                               network->experts()};
+    for (int m = 0; m < network->members(); ++m) {
+      result.gate_weights.push_back(network->gate_weight_data(m));
+      result.gate_biases.push_back(network->gate_bias_data(m));
+    }
+    return result;
+  }
+
   float idf(std::int64_t bucket) const {
-    return static_cast<float>(
-        std::log((1.0 + documents) / (1.0 + document_frequency[static_cast<std::size_t>(bucket)])) +
-        1.0);
+    return static_cast<float>(detail::inverse_document_frequency(
+        std::log1p(documents),
+        std::log1p(static_cast<double>(document_frequency[static_cast<std::size_t>(bucket)]))));
   }
 
   void count_document(const std::vector<std::int64_t>& ids) {
@@ -71,15 +92,25 @@ struct GateModel::Impl {
       weight *= scale;
   }
 
-  Bags bags(const std::vector<std::string_view>& texts) const {
-    std::vector<std::int64_t> ids, offsets, one;
-    std::vector<float> weights, one_weights;
-    for (auto text : texts) {
-      featurizer.features(text, one);
-      weigh(one, one_weights);
+  // A text's n-gram occurrences with their TF-IDF weights.
+  struct WeighedText {
+    std::vector<std::int64_t> ids;
+    std::vector<float> weights;
+  };
+
+  WeighedText weighed(std::vector<std::int64_t> ids) const {
+    WeighedText text{std::move(ids), {}};
+    weigh(text.ids, text.weights);
+    return text;
+  }
+
+  static Bags bags(const std::vector<const WeighedText*>& texts) {
+    std::vector<std::int64_t> ids, offsets;
+    std::vector<float> weights;
+    for (const auto* text : texts) {
       offsets.push_back(static_cast<std::int64_t>(ids.size()));
-      ids.insert(ids.end(), one.begin(), one.end());
-      weights.insert(weights.end(), one_weights.begin(), one_weights.end());
+      ids.insert(ids.end(), text->ids.begin(), text->ids.end());
+      weights.insert(weights.end(), text->weights.begin(), text->weights.end());
     }
     return {torch::tensor(ids, torch::kInt64), torch::tensor(offsets, torch::kInt64),
             torch::tensor(weights, torch::kFloat32)};
@@ -88,6 +119,43 @@ struct GateModel::Impl {
   torch::Tensor mask(const Mask& loaded) const {
     std::vector<std::uint8_t> bytes(loaded.begin(), loaded.end());
     return torch::tensor(bytes, torch::kUInt8).to(torch::kBool);
+  }
+
+  // The cold-start epochs over examples[usable], with the counts already taken.
+  void fit(const std::vector<TrainingExample>& examples, std::vector<std::size_t>& usable,
+           const torch::Tensor& mask, const Progress& progress) {
+    const std::size_t batches =
+        (usable.size() + static_cast<std::size_t>(config.batch_size) - 1) / config.batch_size;
+    // The weights are fixed once the counts are: each example is featurized once, not per epoch.
+    std::vector<WeighedText> weighed_examples(examples.size());
+    for (auto i : usable)
+      weighed_examples[i] = weighed(featurizer.features(examples[i].text));
+    std::mt19937_64 shuffler(config.seed);
+    for (int epoch = 0; epoch < config.epochs; ++epoch) {
+      double loss_sum = 0;
+      std::shuffle(usable.begin(), usable.end(), shuffler);
+      for (std::size_t b = 0; b < batches; ++b) {
+        // The learning rate decays linearly to nearly zero over the whole run.
+        const double done =
+            (epoch + static_cast<double>(b) / batches) / static_cast<double>(config.epochs);
+        const double rate = config.learning_rate * std::max(0.02, 1.0 - done);
+        std::vector<const WeighedText*> texts;
+        std::vector<std::int64_t> targets;
+        const std::size_t end =
+            std::min(usable.size(), (b + 1) * static_cast<std::size_t>(config.batch_size));
+        for (std::size_t i = b * config.batch_size; i < end; ++i) {
+          texts.push_back(&weighed_examples[usable[i]]);
+          targets.push_back(examples[usable[i]].expert);
+        }
+        const auto target = torch::tensor(targets);
+        torch::Tensor loss = torch::zeros({});
+        for (const auto& gate : network->forward(bags(texts), mask, config.dropout))
+          loss = loss + torch::nn::functional::cross_entropy(masked(gate.logits, mask), target);
+        network->step(loss, rate);
+        loss_sum += loss.item<double>() / config.members;
+      }
+      if (progress) progress(epoch + 1, config.epochs, loss_sum / static_cast<double>(batches));
+    }
   }
 };
 
@@ -106,6 +174,7 @@ int GateModel::experts() const {
 
 void GateModel::grow(int experts) {
   impl_->network->grow(experts);
+  impl_->routing.copy_rows(impl_->weights(), {});
 }
 
 void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& loaded,
@@ -123,46 +192,18 @@ void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& 
     const auto expert = static_cast<std::size_t>(examples[i].expert);
     if (expert < loaded.size() && loaded[expert]) usable.push_back(i);
   }
-  if (usable.empty()) return;
-
-  const auto mask = impl.mask(loaded);
-  const auto& config = impl.config;
-  const std::size_t batches =
-      (usable.size() + static_cast<std::size_t>(config.batch_size) - 1) / config.batch_size;
-  std::mt19937_64 shuffler(config.seed);
-  for (int epoch = 0; epoch < config.epochs; ++epoch) {
-    double loss_sum = 0;
-    std::shuffle(usable.begin(), usable.end(), shuffler);
-    for (std::size_t b = 0; b < batches; ++b) {
-      // The learning rate decays linearly to nearly zero over the whole run.
-      const double done =
-          (epoch + static_cast<double>(b) / batches) / static_cast<double>(config.epochs);
-      const double rate = config.learning_rate * std::max(0.02, 1.0 - done);
-      std::vector<std::string_view> texts;
-      std::vector<std::int64_t> targets;
-      const std::size_t end =
-          std::min(usable.size(), (b + 1) * static_cast<std::size_t>(config.batch_size));
-      for (std::size_t i = b * config.batch_size; i < end; ++i) {
-        texts.push_back(examples[usable[i]].text);
-        targets.push_back(examples[usable[i]].expert);
-      }
-      const auto target = torch::tensor(targets);
-      torch::Tensor loss = torch::zeros({});
-      for (const auto& gate : impl.network->forward(impl.bags(texts), mask, config.dropout))
-        loss = loss + torch::nn::functional::cross_entropy(masked(gate.logits, mask), target);
-      impl.network->step(loss, rate);
-      loss_sum += loss.item<double>() / config.members;
-    }
-    if (progress) progress(epoch + 1, config.epochs, loss_sum / static_cast<double>(batches));
-  }
+  if (!usable.empty()) impl.fit(examples, usable, impl.mask(loaded), progress);
+  impl.routing.copy_all(impl.weights());
 }
 
 void GateModel::learn(std::string_view text, int expert, bool positive, const Mask& loaded) {
   auto& impl = *impl_;
   if (expert >= experts()) grow(expert + 1);
-  if (positive) impl.count_document(impl.featurizer.features(text));
+  auto ids = impl.featurizer.features(text);
+  if (positive) impl.count_document(ids);
   const auto mask = impl.mask(loaded).index({torch::indexing::Slice(0, experts())});
-  const auto bags = impl.bags({text});
+  const auto features = impl.weighed(ids);
+  const auto bags = Impl::bags({&features});
   torch::Tensor loss = torch::zeros({});
   for (const auto& gate : impl.network->forward(bags, mask, 0.0)) {
     auto log_probs = torch::log_softmax(masked(gate.logits, mask), 1)[0];  // (E)
@@ -173,66 +214,14 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
   // A rejection says what the text is not, which is weak evidence about its n-grams: it moves
   // the gates only, so that a run of rejections cannot close the ReLUs for good.
   impl.network->step(loss, impl.config.learning_rate, positive);
+  impl.routing.copy_rows(impl.weights(), positive ? ids : std::vector<std::int64_t>{});
 }
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,
                                std::vector<float>& out) const {
-  const auto& impl = *impl_;
   thread_local std::vector<std::int64_t> ids;
-  thread_local std::vector<float> weights, hidden, logits;
-  impl.featurizer.features(text, ids);
-  impl.weigh(ids, weights);
-  const int experts = this->experts();
-  out.assign(static_cast<std::size_t>(experts), 0.0f);
-  logits.resize(static_cast<std::size_t>(experts));
-  const auto allowed = [&](int e) {
-    return static_cast<std::size_t>(e) < loaded.size() && loaded[e];
-  };
-  const auto& network = *impl.network;
-  const int dim = network.dim(), members = network.members(), width = dim * members;
-  // hidden = relu(bias + sum_j weight_j * table[id_j]): all members at once, row by row.
-  const float* table = network.table_data();
-  const float* bias = network.hidden_bias_data();
-  hidden.assign(bias, bias + width);
-  for (std::size_t j = 0; j < ids.size(); ++j) {
-    const float* row = table + ids[j] * width;
-    const float weight = weights[j];
-    for (int k = 0; k < width; ++k)
-      hidden[k] += weight * row[k];
-  }
-  for (auto& value : hidden)
-    value = std::max(value, 0.0f);
-  float known = 0;
-  for (std::size_t j = 0; j < ids.size(); ++j) {
-    if (impl.document_frequency[static_cast<std::size_t>(ids[j])] > 0)
-      known += weights[j] * weights[j];
-  }
-  for (int m = 0; m < members; ++m) {
-    const float* slice = hidden.data() + m * dim;
-    const float* gate_weight = network.gate_weight_data(m);  // (E, d)
-    const float* gate_bias = network.gate_bias_data(m);
-    float top = -std::numeric_limits<float>::infinity();
-    for (int e = 0; e < experts; ++e) {
-      if (!allowed(e)) continue;
-      const float* weight_row = gate_weight + static_cast<std::ptrdiff_t>(e) * dim;
-      float score = gate_bias[e];
-      for (int k = 0; k < dim; ++k)
-        score += weight_row[k] * slice[k];
-      logits[e] = score;
-      top = std::max(top, score);
-    }
-    float total = 0;
-    for (int e = 0; e < experts; ++e) {
-      if (!allowed(e)) continue;
-      logits[e] = std::exp(logits[e] - top);
-      total += logits[e];
-    }
-    const float share = 1.0f / (total * static_cast<float>(members));
-    for (int e = 0; e < experts; ++e) {
-      if (allowed(e)) out[e] += logits[e] * share;
-    }
-  }
-  return known;
+  impl_->featurizer.features(text, ids);
+  return impl_->routing.probabilities(ids, loaded, out);
 }
 
 std::vector<float> GateModel::probabilities_reference(std::string_view text,
@@ -242,7 +231,8 @@ std::vector<float> GateModel::probabilities_reference(std::string_view text,
   Mask padded = loaded;
   padded.resize(static_cast<std::size_t>(experts()), false);
   const auto mask = impl.mask(padded);
-  const auto bags = impl.bags({text});
+  const auto features = impl.weighed(impl.featurizer.features(text));
+  const auto bags = Impl::bags({&features});
   torch::Tensor sum = torch::zeros({experts()});
   for (const auto& gate : impl.network->forward(bags, mask, 0.0))
     sum += gate.probs[0];
@@ -292,6 +282,7 @@ void GateModel::load(std::string_view bytes) {
                                  frequency.data_ptr<float>() + frequency.numel());
   std::size_t next = 3;
   impl.network->set_state(tensors, next);
+  impl.routing.copy_all(impl.weights());
 }
 
 }  // namespace requip::router

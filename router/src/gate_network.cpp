@@ -2,6 +2,10 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace requip::router::detail {
 
 namespace F = torch::nn::functional;
@@ -9,13 +13,30 @@ namespace F = torch::nn::functional;
 namespace {
 // A positive start keeps the ReLU open while the table is still zero, so gradients reach it.
 constexpr float initial_hidden_bias = 0.1f;
+
+// A zero table of hundreds of megabytes, read and written a scattered row at a time: with
+// 4 KiB pages nearly every row is a TLB miss as well, so it asks Linux for huge pages.
+torch::Tensor zero_table(int buckets, int width) {
+  auto table = torch::empty({buckets, width});
+#if defined(__linux__)
+  constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(table.data_ptr());
+  const auto first = (begin + huge_page - 1) & ~(huge_page - 1);
+  const auto last = (begin + table.nbytes()) & ~(huge_page - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+  return table.zero_();
+}
+
 }  // namespace
 
 GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
                          double learning_rate)
-    : dim_(dim), generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
+    : dim_(dim),
+      table_optimizer_(members * dim),
+      generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
   torch::manual_seed(seed);
-  table_ = torch::zeros({buckets, members * dim});
+  table_ = zero_table(buckets, members * dim);
   table_square_ = torch::zeros({buckets});
   hidden_bias_ = torch::full({members * dim}, initial_hidden_bias).requires_grad_();
   for (int m = 0; m < members; ++m)
@@ -43,17 +64,14 @@ const float* GateNetwork::gate_bias_data(int member) const {
 
 std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch::Tensor& mask,
                                                   double dropout) {
-  // Only the batch's own rows take part, as a small dense leaf: its gradient is (U, M*d)
-  // rather than one sparse row per n-gram occurrence, which costs far more to build.
-  auto [unique_ids, local_ids] = torch::_unique(bags.ids, false, true);
-  batch_rows_ = unique_ids;
-  batch_table_ = table_.index_select(0, unique_ids).requires_grad_();  // (U, M*d)
-  auto summed = F::embedding_bag(local_ids, batch_table_,
+  batch_bags_ = bags;
+  batch_sums_ = F::embedding_bag(bags.ids, table_,
                                  F::EmbeddingBagFuncOptions()
                                      .offsets(bags.offsets)
                                      .mode(torch::kSum)
                                      .per_sample_weights(bags.weights));  // (B, M*d)
-  auto hidden = torch::relu(summed + hidden_bias_);                       // (B, M*d)
+  if (torch::GradMode::is_enabled()) batch_sums_.requires_grad_();
+  auto hidden = torch::relu(batch_sums_ + hidden_bias_);  // (B, M*d)
   if (dropout > 0) {
     auto keep = torch::empty_like(hidden).bernoulli_(1.0 - dropout, generator_);
     hidden = hidden * keep / (1.0 - dropout);
@@ -70,15 +88,18 @@ std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch:
 void GateNetwork::step(const torch::Tensor& loss, double learning_rate, bool update_table) {
   dense_optimizer_->zero_grad();
   loss.backward();
-  // Row-wise Adagrad: only the rows of this batch's n-grams move.
   if (update_table) {
-    torch::NoGradGuard no_grad;
-    const auto& values = batch_table_.grad();  // (U, M*d)
-    table_square_.index_add_(0, batch_rows_, values.pow(2).mean(1));
-    auto scale = learning_rate / (table_square_.index_select(0, batch_rows_).sqrt() + 1e-10);
-    table_.index_add_(0, batch_rows_, values * scale.unsqueeze(1).neg());
+    const auto gradients = batch_sums_.grad().contiguous();  // (B, M*d)
+    const BagsView view{batch_bags_.ids.data_ptr<std::int64_t>(),
+                        batch_bags_.weights.data_ptr<float>(),
+                        static_cast<std::size_t>(batch_bags_.ids.numel()),
+                        batch_bags_.offsets.data_ptr<std::int64_t>(),
+                        static_cast<std::size_t>(batch_bags_.offsets.numel())};
+    table_optimizer_.step(table_.data_ptr<float>(), table_square_.data_ptr<float>(), view,
+                          gradients.data_ptr<float>(), learning_rate);
   }
-  batch_table_ = torch::Tensor();
+  batch_bags_ = {};
+  batch_sums_ = torch::Tensor();
   // Without the table, the hidden bias stays too: a run of rejections pushing it below zero
   // would close every ReLU and leave the gate answering one skill for everything.
   if (!update_table && hidden_bias_.grad().defined()) hidden_bias_.mutable_grad().zero_();

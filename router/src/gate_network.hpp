@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "requip/moe/top_k_gate.hpp"
+#include "sparse_row_adagrad.hpp"
 
 namespace requip::router::detail {
 
@@ -19,7 +20,8 @@ struct Bags {
 
 // The ensemble as one network: an n-gram table of M slices of width d, a ReLU, and M gates,
 // one per slice. One table row holds a feature's M slices side by side, so a lookup touches
-// one contiguous run of memory, and one optimizer step trains every member.
+// one contiguous run of memory, and one optimizer step trains every member. Autograd stops at
+// the bag sums; the table's gradient is scattered by hand onto only the rows a batch used.
 class GateNetwork {
  public:
   GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
@@ -51,11 +53,12 @@ class GateNetwork {
   void reset_dense_optimizer(double learning_rate);
 
   int dim_;
-  torch::Tensor table_;               // (V, M*d), zero at first: unseen n-grams contribute nothing
-  torch::Tensor table_square_;        // (V) row-wise Adagrad accumulators
-  torch::Tensor hidden_bias_;         // (M*d)
-  torch::Tensor batch_rows_;          // (U) the table rows the last logits() used
-  torch::Tensor batch_table_;         // (U, M*d) copies of them, whose gradient step() applies
+  torch::Tensor table_;         // (V, M*d), zero at first: unseen n-grams contribute nothing
+  torch::Tensor table_square_;  // (V) row-wise Adagrad accumulators
+  torch::Tensor hidden_bias_;   // (M*d)
+  Bags batch_bags_;             // what the last forward() summed
+  torch::Tensor batch_sums_;    // (B, M*d) its bag sums, the leaf whose gradient step() uses
+  SparseRowAdagrad table_optimizer_;
   std::vector<moe::TopKGate> gates_;  // top-1, no noise: exploration comes from feedback
   torch::Generator generator_;        // dropout
   std::unique_ptr<torch::optim::Adagrad> dense_optimizer_;

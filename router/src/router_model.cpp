@@ -110,14 +110,19 @@ Ranking RouterModel::rank(std::string_view text, const GateModel::Mask& allowed,
                           const std::set<std::string>& excluded) const {
   std::shared_lock lock(mutex_);
   thread_local std::vector<float> probabilities;
+  thread_local std::vector<std::size_t> rows;
   const float known = gate_.probabilities(text, allowed, probabilities);
-  Ranking ranking;
+  rows.clear();
   for (std::size_t row = 0; row < profiles_.size() && row < allowed.size(); ++row) {
-    if (!allowed[row] || excluded.count(profiles_[row].name)) continue;
-    ranking.candidates.push_back({profiles_[row].name, probabilities[row]});
+    if (allowed[row] && !excluded.count(profiles_[row].name)) rows.push_back(row);
   }
-  std::sort(ranking.candidates.begin(), ranking.candidates.end(),
-            [](const Candidate& a, const Candidate& b) { return a.probability > b.probability; });
+  // Rows are sorted rather than candidates, so that no name is moved and each is copied once.
+  std::sort(rows.begin(), rows.end(),
+            [&](std::size_t a, std::size_t b) { return probabilities[a] > probabilities[b]; });
+  Ranking ranking;
+  ranking.candidates.reserve(rows.size());
+  for (const auto row : rows)
+    ranking.candidates.push_back({profiles_[row].name, probabilities[row]});
   if (!ranking.candidates.empty())
     ranking.confidence = ranking.candidates.front().probability * known;
   return ranking;

@@ -13,21 +13,6 @@ GateModel trained(const GateModel::Mask& loaded) {
 }
 }  // namespace
 
-TEST_CASE("gate model: the fast path computes what the TopKGate modules compute",
-          "[router][gate]") {
-  const GateModel::Mask loaded{true, false, true, true};
-  const GateModel model = trained(GateModel::Mask(4, true));
-  std::vector<float> fast;
-  for (const char* text : {"will it rain tomorrow", "wake me up at six", "xyzzy"}) {
-    model.probabilities(text, loaded, fast);
-    const auto reference = model.probabilities_reference(text, loaded);
-    REQUIRE(fast.size() == reference.size());
-    for (std::size_t e = 0; e < fast.size(); ++e)
-      CHECK(fast[e] == Approx(reference[e]).margin(1e-5));
-    CHECK(fast[1] == 0.0f);  // masked: never chosen
-  }
-}
-
 TEST_CASE("gate model: learns the examples and unseen text is unknown", "[router][gate]") {
   const GateModel model = trained(GateModel::Mask(4, true));
   std::vector<float> probabilities;

@@ -55,8 +55,9 @@ class GateModel {
   // negative one lowers it.
   void learn(std::string_view text, int expert, bool positive, const Mask& loaded);
 
-  // (E) probabilities, zero outside the mask. Computed straight on the weights: the same math
-  // as the torch modules, without their per-op cost. Returns the share of the text's TF-IDF
+  // (E) probabilities, zero outside the mask. Computed on a plain copy of the weights that
+  // training, loading and every online step refresh: the same math as the torch modules,
+  // without their per-op cost. Returns the share of the text's TF-IDF
   // weight that falls on n-grams the gate has learned from.
   float probabilities(std::string_view text, const Mask& loaded, std::vector<float>& out) const;
   // The same through the torch modules; the reference the fast path is tested against.

@@ -76,6 +76,10 @@ void StreamSession::drain() {
   net::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->closing_ || !self->socket_.is_open()) return;
     self->closing_ = true;
+    // A client that never answers the close frame must not hold the shutdown up for long.
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = std::chrono::seconds(1);
+    self->socket_.set_option(timeouts);
     self->socket_.async_close(websocket::close_code::going_away, [self](beast::error_code) {});
   });
 }

@@ -103,9 +103,9 @@ class Poster : public std::enable_shared_from_this<Poster> {
 };
 
 // One WebSocket held open on a session, counting what is pushed to it.
-class Listener : public std::enable_shared_from_this<Listener> {
+class StreamWatcher : public std::enable_shared_from_this<StreamWatcher> {
  public:
-  explicit Listener(net::io_context& io) : socket_(io) {}
+  explicit StreamWatcher(net::io_context& io) : socket_(io) {}
 
   void start(const tcp::endpoint& server, std::string session, std::atomic<int>& opened) {
     beast::get_lowest_layer(socket_).async_connect(
@@ -182,10 +182,10 @@ ServeFigures measure(const LoadSettings& settings) {
 
   net::io_context io;
   std::atomic<int> opened{0};
-  std::vector<std::shared_ptr<Listener>> listeners;
+  std::vector<std::shared_ptr<StreamWatcher>> watchers;
   for (int i = 0; i < settings.streams; ++i) {
-    listeners.push_back(std::make_shared<Listener>(io));
-    listeners.back()->start(endpoint, fmt::format("s{}", i), opened);
+    watchers.push_back(std::make_shared<StreamWatcher>(io));
+    watchers.back()->start(endpoint, fmt::format("s{}", i), opened);
   }
   while (opened < settings.streams)
     io.run_one();
@@ -200,7 +200,7 @@ ServeFigures measure(const LoadSettings& settings) {
     posters.back()->start(endpoint);
   }
   const auto started = Clock::now();
-  // Listeners read for ever, so the loop is bounded by time: the deadline, then the last
+  // Watchers read for ever, so the loop is bounded by time: the deadline, then the last
   // answers in flight.
   io.run_until(until + std::chrono::milliseconds(500));
   std::vector<double> latencies;
@@ -213,10 +213,10 @@ ServeFigures measure(const LoadSettings& settings) {
   const double elapsed = std::chrono::duration<double>(until - started).count();
   ServeFigures figures{static_cast<double>(answered) / elapsed, percentile(latencies, 0.99),
                        percentile(latencies, 0.5), 0, 0};
-  for (const auto& listener : listeners) {
-    figures.websocket_sessions += listener->open() ? 1 : 0;
-    figures.pushed += listener->received();
-    listener->close();
+  for (const auto& watcher : watchers) {
+    figures.websocket_sessions += watcher->open() ? 1 : 0;
+    figures.pushed += watcher->received();
+    watcher->close();
   }
   server.stop();
   io.run_for(std::chrono::milliseconds(200));

@@ -12,6 +12,11 @@ namespace requip::serve {
 namespace beast = boost::beast;
 namespace net = boost::asio;
 
+namespace {
+// A keep-alive connection that sends nothing for this long is closed, not held for ever.
+constexpr std::chrono::seconds idle_connection_timeout{60};
+}  // namespace
+
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, ServerContext& context)
     : stream_(std::move(socket)), context_(context) {}
 
@@ -35,13 +40,15 @@ void HttpSession::drain() {
 void HttpSession::read() {
   parser_.emplace();
   parser_->body_limit(context_.options.max_body_bytes);
+  stream_.expires_after(idle_connection_timeout);
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code error, std::size_t) { self->on_read(error); });
 }
 
 void HttpSession::on_read(beast::error_code error) {
-  if (error == http::error::end_of_stream || error == net::error::operation_aborted) {
+  if (error == http::error::end_of_stream || error == net::error::operation_aborted ||
+      error == beast::error::timeout) {
     close();
     return;
   }
@@ -65,6 +72,7 @@ void HttpSession::on_read(beast::error_code error) {
     write(std::move(response));
     return;
   }
+  stream_.expires_never();  // a turn may wait for the brain; its answer is written in full
   Request request = parser_->release();
   if (beast::websocket::is_upgrade(request)) {
     upgrade(std::move(request));

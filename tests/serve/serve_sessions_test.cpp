@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "serve_client.hpp"
 #include "serve_process.hpp"
 
@@ -43,5 +45,17 @@ TEST_CASE("serve: two sessions do not share feedback", "[serve][e2e][router]") {
              Catch::StartsWith("Thanks! " + first + " it is"));
   // A session that said nothing has nothing to give feedback on.
   CHECK_THAT(say(port, "carol", "thanks")["replies"][0].get<std::string>(),
+             Catch::Contains("Nothing has answered yet"));
+}
+
+TEST_CASE("serve: an idle session expires and starts over", "[serve][e2e][router]") {
+  requip::test::ServeProcess server({"--idle-expiry", "1"});
+  const auto port = server.port();
+  say(port, "erin", "please what time is it");
+  CHECK_THAT(say(port, "erin", "thanks")["replies"][0].get<std::string>(),
+             Catch::StartsWith("Thanks!"));
+  say(port, "erin", "please what time is it");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  CHECK_THAT(say(port, "erin", "thanks")["replies"][0].get<std::string>(),
              Catch::Contains("Nothing has answered yet"));
 }

@@ -14,6 +14,7 @@ void add_bench_plugins(CLI::App& bench);
 void add_bench_memory(CLI::App& bench);
 void add_bench_lm(CLI::App& bench);
 void add_bench_moe(CLI::App& bench);
+void add_bench_serve(CLI::App& bench);
 
 // Seconds spent in fn().
 template <typename Fn>

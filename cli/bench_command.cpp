@@ -13,6 +13,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_memory(*bench);
   add_bench_lm(*bench);
   add_bench_moe(*bench);
+  add_bench_serve(*bench);
 }
 
 }  // namespace requip::cli

@@ -2,7 +2,7 @@
 
 #include <iostream>
 
-#include "builtin_skills.hpp"
+#include "agent.hpp"
 #include "chat_router.hpp"
 #include "commands.hpp"
 #include "line_reader.hpp"
@@ -11,7 +11,6 @@
 #include "plugin_folders.hpp"
 #include "repl.hpp"
 #include "repl_plugins.hpp"
-#include "requip/memory/store.hpp"
 
 namespace requip::cli {
 
@@ -23,21 +22,15 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options) {
       ->capture_default_str();
   auto plugin_folder = std::make_shared<std::string>();
   add_plugins_option(*chat, *plugin_folder);
-  auto use_router = std::make_shared<bool>(false);
-  chat->add_flag("--router", *use_router,
-                 "route each input with the learned router (thanks/wrong/lame, please, /why)");
-  chat->callback([history, plugin_folder, use_router, &options] {
-    // Skills' memory and the router's learning live in the database, so they survive restarts.
-    auto store = std::make_shared<memory::Store>(options.database());
-    Brain brain(store->memento());
-    for (auto& skill : make_builtin_skills())
-      brain.add(std::move(skill));
-    plugins::PluginHost plugins(brain, plugin_host_options(*plugin_folder, true));
-    plugins.rescan();  // refusals are logged on stderr; the chat goes on without them
+  auto without_router = std::make_shared<bool>(false);
+  chat->add_flag("--no-router", *without_router,
+                 "let every skill see each input instead of the learned router choosing one");
+  chat->callback([history, plugin_folder, without_router, &options] {
+    Agent agent(options.database(), *plugin_folder);
     LineReader reader{std::filesystem::path(*history)};
-    Repl repl(brain, reader, std::cout);
-    add_plugin_commands(repl, plugins);
-    if (*use_router) add_router(brain, repl, store);
+    Repl repl(agent.brain, reader, std::cout);
+    add_plugin_commands(repl, agent.plugins);
+    if (!*without_router) add_router(agent.brain, repl, agent.store);
     repl.run();
   });
 }

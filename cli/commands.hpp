@@ -12,6 +12,7 @@ struct GlobalOptions;
 // Commands that open the database read its path from `options` when they run.
 void add_chat_command(CLI::App& app, const GlobalOptions& options);
 void add_memory_command(CLI::App& app, const GlobalOptions& options);
+void add_serve_command(CLI::App& app, const GlobalOptions& options);
 void add_bench_command(CLI::App& app);
 void add_plugins_command(CLI::App& app);
 void add_train_command(CLI::App& app);

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,13 +18,21 @@ class LineReader {
   LineReader& operator=(const LineReader&) = delete;
   ~LineReader();
 
+  // On a terminal, called every `interval` while the user has not finished a line. Text it
+  // returns is printed above the prompt, and the line being typed is drawn again below it.
+  void on_idle(std::function<std::string()> idle, std::chrono::milliseconds interval);
+
   // The next line without its end-of-line, or nothing at end of input.
   std::optional<std::string> next(const std::string& prompt);
   bool interactive() const { return interactive_; }
 
  private:
+  std::optional<std::string> edit_with_idle(const std::string& prompt);
+
   std::filesystem::path history_file_;
   bool interactive_;
+  std::function<std::string()> idle_;
+  std::chrono::milliseconds idle_interval_{0};
 };
 
 }  // namespace requip::cli

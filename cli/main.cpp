@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
 
   requip::cli::add_chat_command(app, options);
   requip::cli::add_memory_command(app, options);
+  requip::cli::add_serve_command(app, options);
   requip::cli::add_bench_command(app);
   requip::cli::add_plugins_command(app);
   requip::cli::add_train_command(app);

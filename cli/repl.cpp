@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <sstream>
 
 namespace requip::cli {
 
@@ -16,7 +17,16 @@ constexpr const char* help_text =
 }
 
 Repl::Repl(Brain& brain, LineReader& reader, std::ostream& out)
-    : brain_(brain), reader_(reader), out_(out) {}
+    : brain_(brain), reader_(reader), out_(out) {
+  // Reminders fall due while the user types: the reader prints them above the line.
+  reader_.on_idle(
+      [this] {
+        std::ostringstream text;
+        between_turns(text);
+        return text.str();
+      },
+      std::chrono::milliseconds(250));
+}
 
 void Repl::add_command(ReplCommand command) {
   commands_.push_back(std::move(command));
@@ -24,6 +34,10 @@ void Repl::add_command(ReplCommand command) {
 
 void Repl::on_turn_boundary(std::function<void(std::ostream&)> hook) {
   boundary_hooks_.push_back(std::move(hook));
+}
+
+void Repl::after_turn(std::function<void(const Reply&)> hook) {
+  turn_hooks_.push_back(std::move(hook));
 }
 
 void Repl::run() {
@@ -63,12 +77,18 @@ bool Repl::command(const std::string& line) {
   return true;
 }
 
-void Repl::converse(const std::string& line) {
+void Repl::between_turns(std::ostream& out) {
   for (const auto& hook : boundary_hooks_)
-    hook(out_);
+    hook(out);
   // Continuous skills (timers, reminders) get a tick between turns when nothing is pending.
-  if (!brain_.busy()) print(brain_.tick());
+  if (!brain_.busy()) print(brain_.tick(), out);
+}
+
+void Repl::converse(const std::string& line) {
+  between_turns(out_);
   Reply reply = brain_.think(line);
+  for (const auto& hook : turn_hooks_)
+    hook(reply);
   if (!reply.error.empty()) {
     fmt::print(out_, "! {}\n", reply.error);
     return;
@@ -77,17 +97,17 @@ void Repl::converse(const std::string& line) {
     fmt::print(out_, "I have no skill for that yet. Type /skills to see what I can do.\n");
     return;
   }
-  print(reply);
+  print(reply, out_);
   // Multi-step answers continue on ticks; finish them before the next prompt.
   while (brain_.busy())
-    print(brain_.tick());
+    print(brain_.tick(), out_);
 }
 
-void Repl::print(const Reply& reply) {
+void Repl::print(const Reply& reply, std::ostream& out) {
   for (const auto& notice : reply.notices)
-    fmt::print(out_, "! {}\n", notice);
+    fmt::print(out, "! {}\n", notice);
   for (const auto& text : reply.lines)
-    fmt::print(out_, "{}\n", text);
+    fmt::print(out, "{}\n", text);
 }
 
 }  // namespace requip::cli

@@ -28,6 +28,8 @@ class Repl {
   // Runs before every turn, on the thread that runs turns: the place for changes to the
   // brain that must wait for a turn boundary.
   void on_turn_boundary(std::function<void(std::ostream&)> hook);
+  // Runs after every turn with what the brain answered.
+  void after_turn(std::function<void(const Reply&)> hook);
 
   // Runs until /quit or end of input.
   void run();
@@ -36,13 +38,16 @@ class Repl {
   // Returns false when the loop should end.
   bool command(const std::string& line);
   void converse(const std::string& line);
-  void print(const Reply& reply);
+  // What a turn boundary prints: boundary hooks, then a back-seat tick (timers, reminders).
+  void between_turns(std::ostream& out);
+  void print(const Reply& reply, std::ostream& out);
 
   Brain& brain_;
   LineReader& reader_;
   std::ostream& out_;
   std::vector<ReplCommand> commands_;
   std::vector<std::function<void(std::ostream&)>> boundary_hooks_;
+  std::vector<std::function<void(const Reply&)>> turn_hooks_;
 };
 
 }  // namespace requip::cli

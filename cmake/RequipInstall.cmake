@@ -1,6 +1,7 @@
 # `cmake --install` puts the headers, requip::core, the plugin SDK, requip::plugins, the
 # requip binary with its bundled plugins, and a find_package(Requip) config that also
-# provides requip_add_skill_plugin().
+# provides requip_add_skill_plugin(). The libraries that need LibTorch and SQLite (memory,
+# moe, router, serve) form the `router` component, so that plugin authors build without them.
 
 include(CMakePackageConfigHelpers)
 
@@ -10,11 +11,16 @@ install(TARGETS requip_core requip_plugin_sdk requip_plugins EXPORT RequipTarget
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY core/include/ plugins/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-  FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
+install(TARGETS requip_memory requip_moe requip_router requip_serve EXPORT RequipRouterTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY core/include/ plugins/include/ memory/include/ moe/include/ router/include/
+  serve/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
 install(FILES ${PROJECT_BINARY_DIR}/core/include/requip/core/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/requip/core)
 install(EXPORT RequipTargets NAMESPACE requip:: DESTINATION ${REQUIP_INSTALL_CMAKEDIR})
+install(EXPORT RequipRouterTargets NAMESPACE requip:: DESTINATION ${REQUIP_INSTALL_CMAKEDIR})
 
 configure_package_config_file(cmake/RequipConfig.cmake.in
   ${PROJECT_BINARY_DIR}/RequipConfig.cmake INSTALL_DESTINATION ${REQUIP_INSTALL_CMAKEDIR})

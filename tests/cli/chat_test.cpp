@@ -8,9 +8,11 @@
 using requip::test::run_requip;
 
 namespace {
+// The REPL's own behaviour, with every skill seeing each input; how the router (on by
+// default) chooses is specified in tests/router.
 requip::test::ProcessResult chat(const std::string& input) {
   requip::test::TempDir home;
-  return run_requip({"chat"}, input, {{"XDG_DATA_HOME", home.path().string()}});
+  return run_requip({"chat", "--no-router"}, input, {{"XDG_DATA_HOME", home.path().string()}});
 }
 }  // namespace
 

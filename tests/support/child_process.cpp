@@ -46,11 +46,16 @@ std::optional<std::string> ChildProcess::read_line() {
 }
 
 void ChildProcess::kill_now() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
+  if (pid_ > 0) stop(SIGKILL);
+}
+
+int ChildProcess::stop(int signal) {
+  if (pid_ <= 0) throw std::logic_error("the child has already ended");
+  ::kill(pid_, signal);
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace requip::test

@@ -21,6 +21,9 @@ class ChildProcess {
   std::optional<std::string> read_line();
   // SIGKILL, then waits for the child to end.
   void kill_now();
+  // Sends `signal` and waits for the child to end: its exit code, or 128 + the signal that
+  // ended it.
+  int stop(int signal);
 
  private:
   pid_t pid_ = -1;

@@ -57,6 +57,11 @@ class RouterSkill : public Skill {
   std::vector<std::string> why() const;
   // Forgets the mapping and this session's rejections for a key. True if a mapping existed.
   bool forget(std::string_view text);
+  // Equips a skill for this session by name, as "please" does by example. The caller checks
+  // that the brain has it; a name the router cannot choose is ignored when routing.
+  void equip(const std::string& skill) { session_.equip(skill, {}); }
+  // The last routing decision as data.
+  const RoutingExplanation& explanation() const { return last_; }
 
   const SessionState& session() const { return session_; }
   const std::shared_ptr<RouterModel>& model() const { return model_; }

@@ -1,0 +1,266 @@
+// `requip bench serve`: an in-process server and a load generator over loopback. Keep-alive
+// HTTP connections post turns as fast as answers come back, while WebSocket streams stay open
+// on the same sessions and receive every turn pushed to them.
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bench.hpp"
+#include "requip/serve/server.hpp"
+
+namespace requip::cli {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// The cheapest skill that still runs a whole turn: the server is what is measured.
+class EchoSkill final : public Skill {
+ public:
+  std::string name() const override { return "echo"; }
+  std::optional<Algorithm> input(const Stimulus& stimulus) override {
+    return Algorithm::say(stimulus.ear);
+  }
+};
+
+struct LoadSettings {
+  int connections = 64;
+  int streams = 1000;
+  double seconds = 5;
+  unsigned server_threads = 2;
+};
+
+// One keep-alive connection posting turns back to back, timing each.
+class Poster : public std::enable_shared_from_this<Poster> {
+ public:
+  Poster(net::io_context& io, std::string session, Clock::time_point until)
+      : stream_(io), until_(until) {
+    request_ = {http::verb::post, "/v1/sessions/" + session + "/messages", 11};
+    request_.set(http::field::host, "127.0.0.1");
+    request_.set(http::field::content_type, "application/json");
+    request_.body() = R"({"text": "ping"})";
+    request_.prepare_payload();
+  }
+
+  void start(const tcp::endpoint& server) {
+    stream_.async_connect(server, [self = shared_from_this()](beast::error_code error) {
+      if (error) throw beast::system_error(error);
+      self->post();
+    });
+  }
+  const std::vector<double>& latencies_ms() const { return latencies_ms_; }
+  // Answers that came back before the deadline: the throughput's numerator.
+  long answered_in_time() const { return answered_in_time_; }
+
+ private:
+  void post() {
+    sent_ = Clock::now();
+    http::async_write(
+        stream_, request_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+          if (error) throw beast::system_error(error);
+          self->response_ = {};
+          http::async_read(
+              self->stream_, self->buffer_, self->response_,
+              [self](beast::error_code read_error, std::size_t) {
+                if (read_error) throw beast::system_error(read_error);
+                if (self->response_.result() != http::status::ok) {
+                  throw std::runtime_error("the server answered " +
+                                           std::to_string(self->response_.result_int()));
+                }
+                const auto now = Clock::now();
+                self->latencies_ms_.push_back(
+                    std::chrono::duration<double, std::milli>(now - self->sent_).count());
+                if (now >= self->until_) return;
+                ++self->answered_in_time_;
+                self->post();
+              });
+        });
+  }
+
+  beast::tcp_stream stream_;
+  http::request<http::string_body> request_;
+  http::response<http::string_body> response_;
+  beast::flat_buffer buffer_;
+  Clock::time_point until_;
+  Clock::time_point sent_;
+  std::vector<double> latencies_ms_;
+  long answered_in_time_ = 0;
+};
+
+// One WebSocket held open on a session, counting what is pushed to it.
+class StreamWatcher : public std::enable_shared_from_this<StreamWatcher> {
+ public:
+  explicit StreamWatcher(net::io_context& io) : socket_(io) {}
+
+  void start(const tcp::endpoint& server, std::string session, std::atomic<int>& opened) {
+    beast::get_lowest_layer(socket_).async_connect(
+        server, [self = shared_from_this(), session, &opened](beast::error_code error) {
+          if (error) throw beast::system_error(error);
+          self->socket_.async_handshake("127.0.0.1", "/v1/sessions/" + session + "/stream",
+                                        [self, &opened](beast::error_code handshake_error) {
+                                          if (handshake_error) {
+                                            throw beast::system_error(handshake_error);
+                                          }
+                                          ++opened;
+                                          self->read();
+                                        });
+        });
+  }
+  bool open() const { return socket_.is_open(); }
+  int received() const { return received_; }
+  void close() { beast::get_lowest_layer(socket_).close(); }
+
+ private:
+  void read() {
+    socket_.async_read(buffer_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+      if (error) return;
+      ++self->received_;
+      self->buffer_.consume(self->buffer_.size());
+      self->read();
+    });
+  }
+
+  beast::websocket::stream<beast::tcp_stream> socket_;
+  beast::flat_buffer buffer_;
+  int received_ = 0;
+};
+
+struct ServeFigures {
+  double requests_per_s;
+  double p99_ms;
+  double p50_ms;
+  int websocket_sessions;  // open through the whole run
+  long pushed;             // frames the streams received
+};
+
+// Thousands of sockets on both ends of loopback need more than the usual 1,024 descriptors.
+void raise_descriptor_limit(int needed) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= rlim_t(needed)) return;
+  limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, rlim_t(needed));
+  ::setrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < rlim_t(needed)) {
+    throw std::runtime_error(
+        fmt::format("bench serve needs {} file descriptors, the hard limit is {}: lower --streams",
+                    needed, limit.rlim_max));
+  }
+}
+
+double percentile(std::vector<double>& values, double fraction) {
+  const auto at = static_cast<std::ptrdiff_t>(fraction * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + at, values.end());
+  return values[static_cast<std::size_t>(at)];
+}
+
+ServeFigures measure(const LoadSettings& settings) {
+  raise_descriptor_limit(2 * (settings.connections + settings.streams) + 64);
+  Brain brain;
+  brain.add(std::make_shared<EchoSkill>());
+  serve::Conversations conversations(brain, nullptr);
+  serve::ServerOptions options;
+  options.port = 0;
+  options.threads = settings.server_threads;
+  options.handle_signals = false;
+  serve::Server server(conversations, options);
+  std::thread serving([&server] { server.run(); });
+  const tcp::endpoint endpoint{net::ip::make_address("127.0.0.1"), server.port()};
+
+  net::io_context io;
+  std::atomic<int> opened{0};
+  std::vector<std::shared_ptr<StreamWatcher>> watchers;
+  for (int i = 0; i < settings.streams; ++i) {
+    watchers.push_back(std::make_shared<StreamWatcher>(io));
+    watchers.back()->start(endpoint, fmt::format("s{}", i), opened);
+  }
+  while (opened < settings.streams)
+    io.run_one();
+
+  // Each connection talks to a session with a stream open, so every turn is pushed too.
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(settings.seconds));
+  std::vector<std::shared_ptr<Poster>> posters;
+  for (int i = 0; i < settings.connections; ++i) {
+    posters.push_back(
+        std::make_shared<Poster>(io, fmt::format("s{}", i % settings.streams), until));
+    posters.back()->start(endpoint);
+  }
+  const auto started = Clock::now();
+  // Watchers read for ever, so the loop is bounded by time: the deadline, then the last
+  // answers in flight.
+  io.run_until(until + std::chrono::milliseconds(500));
+  std::vector<double> latencies;
+  long answered = 0;
+  for (const auto& poster : posters) {
+    latencies.insert(latencies.end(), poster->latencies_ms().begin(), poster->latencies_ms().end());
+    answered += poster->answered_in_time();
+  }
+  if (latencies.empty()) throw std::runtime_error("bench serve: no request was answered");
+  const double elapsed = std::chrono::duration<double>(until - started).count();
+  ServeFigures figures{static_cast<double>(answered) / elapsed, percentile(latencies, 0.99),
+                       percentile(latencies, 0.5), 0, 0};
+  for (const auto& watcher : watchers) {
+    figures.websocket_sessions += watcher->open() ? 1 : 0;
+    figures.pushed += watcher->received();
+    watcher->close();
+  }
+  server.stop();
+  io.run_for(std::chrono::milliseconds(200));
+  serving.join();
+  return figures;
+}
+
+}  // namespace
+
+void add_bench_serve(CLI::App& bench) {
+  auto* command = bench.add_subcommand(
+      "serve", "requests/s and p99 latency of requip serve over loopback, with streams held open");
+  auto json = std::make_shared<bool>(false);
+  auto settings = std::make_shared<LoadSettings>();
+  command->add_flag("--json", *json, "print one JSON object");
+  command->add_option("--connections", settings->connections, "keep-alive HTTP connections")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
+  command->add_option("--streams", settings->streams, "WebSocket sessions held open")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  command->add_option("--seconds", settings->seconds, "how long requests are sent")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--server-threads", settings->server_threads, "threads of the server")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  command->callback([json, settings] {
+    const ServeFigures figures = measure(*settings);
+    if (*json) {
+      fmt::print("{}\n", nlohmann::json{{"requests_per_s", figures.requests_per_s},
+                                        {"p99_ms", figures.p99_ms},
+                                        {"websocket_sessions", figures.websocket_sessions}}
+                             .dump());
+      return;
+    }
+    fmt::print("serve: {} keep-alive connections, {} WebSocket sessions, {:.1f} s, loopback\n",
+               settings->connections, settings->streams, settings->seconds);
+    fmt::print("  requests/s         {:>12.0f}\n", figures.requests_per_s);
+    fmt::print("  p50                {:>12.3f} ms\n", figures.p50_ms);
+    fmt::print("  p99                {:>12.3f} ms\n", figures.p99_ms);
+    fmt::print("  streams open       {:>12}\n", figures.websocket_sessions);
+    fmt::print("  frames pushed      {:>12}\n", figures.pushed);
+  });
+}
+
+}  // namespace requip::cli

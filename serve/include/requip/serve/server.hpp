@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "requip/serve/conversations.hpp"
+
+namespace requip::serve {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8765;  // 0 picks a free port; port() tells which
+  std::string token;          // when set, requests need "Authorization: Bearer <token>"
+  std::chrono::seconds idle_expiry{30 * 60};
+  std::size_t max_body_bytes = 64 * 1024;
+  unsigned threads = 2;
+  // How often continuous skills (timers, reminders) get a tick.
+  std::chrono::milliseconds tick_interval{250};
+  // Stop gracefully on SIGINT and SIGTERM; off when the embedding program handles signals.
+  bool handle_signals = true;
+};
+
+// The HTTP and WebSocket face of a Conversations: REST turns, skills, health, pushed output
+// and an OpenAI-compatible chat completions endpoint. Listens from construction, so that
+// port() is known before run().
+class Server {
+ public:
+  // Throws std::runtime_error naming the address that cannot be listened on.
+  Server(Conversations& conversations, ServerOptions options);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server();
+
+  std::uint16_t port() const;
+  // Serves until stop() or a signal; returns once in-flight requests are answered and every
+  // connection is closed.
+  void run();
+  // Stops accepting, lets requests in flight finish, closes idle connections. Thread-safe.
+  void stop();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace requip::serve

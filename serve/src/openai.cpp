@@ -1,0 +1,109 @@
+#include "openai.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "json_error.hpp"
+#include "turn_json.hpp"
+
+namespace requip::serve {
+
+namespace {
+
+// OpenAI message content is a string, or a list of parts of which the text ones count.
+std::string content_text(const nlohmann::json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  if (!content.is_array())
+    throw BadRequest("message \"content\" must be a string or a list of parts");
+  std::string text;
+  for (const auto& part : content) {
+    if (part.is_object() && part.value("type", "") == "text" && part.contains("text") &&
+        part["text"].is_string()) {
+      text += part["text"].get<std::string>();
+    }
+  }
+  return text;
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines)
+    text += (text.empty() ? "" : "\n") + line;
+  return text;
+}
+
+nlohmann::json chunk(const CompletionRequest& request, const CompletionId& id, nlohmann::json delta,
+                     nlohmann::json finish_reason) {
+  return {
+      {"id", id.id},
+      {"object", "chat.completion.chunk"},
+      {"created", id.created},
+      {"model", request.model},
+      {"choices", {{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish_reason}}}}};
+}
+
+}  // namespace
+
+CompletionRequest parse_completion_request(std::string_view body, std::string_view session_header) {
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    throw BadRequest("the body is not a JSON object: send {\"messages\": [...]}");
+  }
+  const auto messages = json.find("messages");
+  if (messages == json.end() || !messages->is_array() || messages->empty()) {
+    throw BadRequest("\"messages\" must be a non-empty list of {\"role\", \"content\"}");
+  }
+  CompletionRequest request;
+  for (const auto& message : *messages) {
+    if (!message.is_object() || !message.contains("role") || !message.contains("content")) {
+      throw BadRequest("each message needs \"role\" and \"content\"");
+    }
+    if (message["role"] == "user") request.text = content_text(message["content"]);
+  }
+  if (request.text.empty()) throw BadRequest("no user message with text in \"messages\"");
+  request.model = json.value("model", "requip");
+  if (json.contains("stream") && !json["stream"].is_boolean()) {
+    throw BadRequest("\"stream\" must be true or false");
+  }
+  request.stream = json.value("stream", false);
+  if (json.contains("user") && !json["user"].is_string())
+    throw BadRequest("\"user\" must be a string");
+  request.session = json.value("user", std::string(session_header));
+  if (request.session.empty()) request.session = "default";
+  if (!valid_session_id(request.session)) {
+    throw BadRequest(
+        fmt::format("session \"{}\" is not 1 to 64 of [A-Za-z0-9_.-]", request.session));
+  }
+  return request;
+}
+
+std::string completion_json(const CompletionRequest& request, const CompletionId& id,
+                            const TurnResult& turn) {
+  const nlohmann::json message = {{"role", "assistant"}, {"content", joined(turn.replies)}};
+  return nlohmann::json{
+      {"id", id.id},
+      {"object", "chat.completion"},
+      {"created", id.created},
+      {"model", request.model},
+      {"choices", {{{"index", 0}, {"message", message}, {"finish_reason", "stop"}}}},
+      {"requip", turn_json(turn)}}
+      .dump();
+}
+
+std::string completion_events(const CompletionRequest& request, const CompletionId& id,
+                              const TurnResult& turn) {
+  std::string events;
+  const auto event = [&events](const nlohmann::json& data) {
+    events += fmt::format("data: {}\n\n", data.dump());
+  };
+  event(chunk(request, id, {{"role", "assistant"}, {"content", ""}}, nullptr));
+  for (std::size_t i = 0; i < turn.replies.size(); ++i) {
+    event(chunk(request, id, {{"content", (i == 0 ? "" : "\n") + turn.replies[i]}}, nullptr));
+  }
+  event(chunk(request, id, nlohmann::json::object(), "stop"));
+  events += "data: [DONE]\n\n";
+  return events;
+}
+
+}  // namespace requip::serve

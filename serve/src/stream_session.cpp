@@ -1,0 +1,87 @@
+#include "stream_session.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "json_error.hpp"
+#include "turn_json.hpp"
+
+namespace requip::serve {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+
+StreamSession::StreamSession(net::ip::tcp::socket&& socket, ServerContext& context,
+                             std::string session)
+    : socket_(std::move(socket)), context_(context), session_(std::move(session)) {}
+
+StreamSession::~StreamSession() {
+  context_.streams.unsubscribe(session_, this);
+  context_.connections.remove(this);
+}
+
+void StreamSession::accept(Request request) {
+  context_.connections.add(shared_from_this());
+  socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  socket_.read_message_max(context_.options.max_body_bytes);
+  socket_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
+    if (error) return;
+    self->context_.streams.subscribe(self->session_, self);
+    self->read();
+  });
+}
+
+void StreamSession::read() {
+  socket_.async_read(buffer_, [self = shared_from_this()](beast::error_code error, std::size_t) {
+    self->on_read(error);
+  });
+}
+
+void StreamSession::on_read(beast::error_code error) {
+  if (error) return;  // closed by either side; the last reference goes with this handler
+  const std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  try {
+    // The turn reaches this stream, like every other of the session's, through the hub.
+    const TurnResult turn = context_.api.converse(session_, text_of_message(frame));
+    if (!turn.error.empty()) send(std::make_shared<const std::string>(error_json(turn.error)));
+  } catch (const BadRequest& bad) {
+    send(std::make_shared<const std::string>(error_json(bad.what())));
+  }
+  read();
+}
+
+void StreamSession::push(std::shared_ptr<const std::string> message) {
+  net::post(socket_.get_executor(),
+            [self = shared_from_this(), message = std::move(message)] { self->send(message); });
+}
+
+void StreamSession::send(std::shared_ptr<const std::string> message) {
+  if (closing_) return;
+  outbox_.push_back(std::move(message));
+  if (outbox_.size() == 1) write_next();
+}
+
+void StreamSession::write_next() {
+  socket_.text(true);
+  socket_.async_write(net::buffer(*outbox_.front()),
+                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        if (error) return;
+                        self->outbox_.pop_front();
+                        if (!self->outbox_.empty()) self->write_next();
+                      });
+}
+
+void StreamSession::drain() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closing_ || !self->socket_.is_open()) return;
+    self->closing_ = true;
+    // A client that never answers the close frame must not hold the shutdown up for long.
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = std::chrono::seconds(1);
+    self->socket_.set_option(timeouts);
+    self->socket_.async_close(websocket::close_code::going_away, [self](beast::error_code) {});
+  });
+}
+
+}  // namespace requip::serve

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
+
+#include "token_decoder.hpp"
 
 namespace requip::moe {
 
@@ -13,10 +16,10 @@ namespace {
 
 // Draws one id from the last position's logits with temperature and top-k, in plain C++:
 // for one row of a few dozen logits, tensor ops would cost more than the arithmetic.
-std::int64_t draw(const torch::Tensor& logits, const SampleOptions& options, std::mt19937_64& rng) {
-  const torch::Tensor row = logits.to(torch::kFloat32).contiguous();
-  const float* data = row.data_ptr<float>();
-  const auto vocab = static_cast<std::size_t>(row.numel());
+std::int64_t draw(const std::vector<float>& logits, const SampleOptions& options,
+                  std::mt19937_64& rng) {
+  const float* data = logits.data();
+  const auto vocab = logits.size();
   std::vector<std::size_t> order(vocab);
   std::iota(order.begin(), order.end(), 0);
   std::size_t kept = vocab;
@@ -37,6 +40,11 @@ std::int64_t draw(const torch::Tensor& logits, const SampleOptions& options, std
   return static_cast<std::int64_t>(order[pick(rng)]);
 }
 
+std::vector<float> as_floats(const torch::Tensor& row) {
+  const torch::Tensor values = row.to(torch::kFloat32).contiguous();
+  return {values.data_ptr<float>(), values.data_ptr<float>() + values.numel()};
+}
+
 torch::Tensor as_batch(const std::vector<std::int64_t>& ids) {
   return torch::tensor(ids, torch::kInt64).view({1, -1});  // (1, T)
 }
@@ -51,16 +59,37 @@ std::vector<std::int64_t> generate(LanguageModel& model, std::vector<std::int64_
   const std::int64_t block = model->config().block_size;
   std::vector<std::int64_t> history = prompt.empty() ? std::vector<std::int64_t>{0} : prompt;
   std::mt19937_64 rng(options.seed);
-  KvCache cache = model->new_cache(1);
 
-  // Restart the cache from the newest `keep` ids of the history; returns the last logits.
+  // Two engines give the next logits: the position-at-a-time decoder, and the full model, which
+  // re-reads the context for every character (the baseline) or, for expert choice, keeps a KV
+  // cache of tensors.
+  const bool decode = options.kv_cache && detail::TokenDecoder::supports(model->config());
+  std::optional<detail::TokenDecoder> decoder;
+  if (decode) decoder.emplace(model);
+  KvCache cache = model->new_cache(1);
+  std::vector<float> logits;
+
+  // Restart from the newest `keep` ids of the history.
   auto reread = [&](std::int64_t keep) {
-    cache.length = 0;
     const auto first = history.end() - std::min<std::ptrdiff_t>(keep, std::ssize(history));
-    return model->forward(as_batch({first, history.end()}), &cache).logits[0][-1];
+    if (decoder) {
+      decoder->reset();
+      for (auto id = first; id != history.end(); ++id)
+        logits = decoder->step(*id);
+      return;
+    }
+    cache.length = 0;
+    logits = as_floats(model->forward(as_batch({first, history.end()}), &cache).logits[0][-1]);
+  };
+  auto advance = [&](std::int64_t id) {
+    if (decoder) {
+      logits = decoder->step(id);
+    } else {
+      logits = as_floats(model->forward(as_batch({id}), &cache).logits[0][-1]);
+    }
   };
 
-  torch::Tensor logits = reread(block);
+  reread(block);
   std::vector<std::int64_t> generated;
   generated.reserve(static_cast<std::size_t>(options.count));
   for (std::int64_t i = 0; i < options.count; ++i) {
@@ -69,10 +98,11 @@ std::vector<std::int64_t> generate(LanguageModel& model, std::vector<std::int64_
     generated.push_back(id);
     if (on_id) on_id(id);
     if (i + 1 == options.count) break;
-    if (!options.kv_cache || cache.length == block) {
-      logits = reread(options.kv_cache ? std::max<std::int64_t>(1, block / 2) : block);
+    const std::int64_t filled = decoder ? decoder->length() : cache.length;
+    if (!options.kv_cache || filled == block) {
+      reread(options.kv_cache ? std::max<std::int64_t>(1, block / 2) : block);
     } else {
-      logits = model->forward(as_batch({id}), &cache).logits[0][-1];
+      advance(id);
     }
   }
   return generated;

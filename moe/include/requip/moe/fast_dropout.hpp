@@ -16,6 +16,7 @@ struct DropoutDraw {
 
   // The factors of elements [first, first + count), each 0 or keep_scale, into out.
   void fill(float* out, std::uint64_t first, std::int64_t count) const;
+  float factor(std::uint64_t i) const;
 };
 
 // Dropout whose mask comes from a counter-based hash (splitmix64) instead of torch's

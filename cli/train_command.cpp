@@ -20,6 +20,7 @@ struct TrainOptions {
   std::string data;
   std::string out = "tinymoe.pt";
   std::string report;
+  std::string init;
   int threads = 2;
   int nproc = 1;
   bool data_parallel = false;
@@ -97,12 +98,22 @@ void train(const TrainOptions& options) {
     }
   }
   moe::LmConfig model_config = options.model;
+  moe::LanguageModel initial = nullptr;
+  if (!options.init.empty()) {
+    moe::LmCheckpoint start = moe::load_checkpoint(options.init);
+    model_config = start.model->config();
+    initial = start.model;
+    if (start.vocab.symbols() != moe::CharCorpus(data, model_config.block_size).vocab().symbols())
+      throw std::runtime_error(fmt::format(
+          "--init {} was trained on text with another vocabulary than {}; pass the same --data",
+          options.init, data.string()));
+  }
   model_config.moe.d_model = model_config.n_embed;
   moe::CharCorpus corpus(data, model_config.block_size);
   model_config.vocab_size = corpus.vocab().size();
   model_config.validate();
 
-  moe::LmTrainer trainer(model_config, options.training, corpus, group);
+  moe::LmTrainer trainer(model_config, options.training, corpus, group, initial);
   std::int64_t parameters = 0;
   for (const auto& parameter : trainer.model()->parameters())
     parameters += parameter.numel();
@@ -121,6 +132,7 @@ void train(const TrainOptions& options) {
             : "");
   if (!speaker) {
     trainer.run();
+    trainer.gather_experts();
     return;
   }
   fmt::print("{}\n", summary);
@@ -146,6 +158,7 @@ void train(const TrainOptions& options) {
   };
   trainer.run(callbacks);
   bar.finish();
+  trainer.gather_experts();
 
   moe::save_checkpoint(options.out, trainer.model(), corpus.vocab());
   fmt::print("saved {}\n", options.out);
@@ -166,6 +179,11 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "checkpoint to write")->capture_default_str();
   command->add_option("--report", options->report, "write an HTML report of the run here");
+  command
+      ->add_option("--init", options->init,
+                   "start from this checkpoint's weights and shape (the shape options are then "
+                   "ignored), whether one process or several ranks wrote it")
+      ->check(CLI::ExistingFile);
   command->add_option("--threads", options->threads, "CPU threads (of each rank)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -23,13 +23,14 @@ torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& ta
 }  // namespace
 
 LmTrainer::LmTrainer(const LmConfig& model_config, const TrainConfig& config,
-                     const CharCorpus& corpus, std::shared_ptr<ProcessGroup> group)
+                     const CharCorpus& corpus, std::shared_ptr<ProcessGroup> group,
+                     LanguageModel initial)
     : config_(config),
       corpus_(corpus),
       group_(std::move(group)),
       batches_(at::make_generator<at::CPUGeneratorImpl>(config.seed)) {
   torch::manual_seed(config_.seed);
-  model_ = LanguageModel(model_config);
+  model_ = initial ? std::move(initial) : LanguageModel(model_config);
   if (group_ && group_->world_size() > 1) join_ranks();
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       model_->parameters(), torch::optim::AdamWOptions(config_.learning_rate));
@@ -65,6 +66,12 @@ void LmTrainer::join_ranks() {
   // their own.
   if (group_->rank() > 0)
     torch::manual_seed(config_.seed + static_cast<std::uint64_t>(group_->rank()));
+}
+
+void LmTrainer::gather_experts() {
+  for (const auto& module : model_->modules()) {
+    if (auto moe = std::dynamic_pointer_cast<SparseMoeImpl>(module)) moe->gather_experts();
+  }
 }
 
 double LmTrainer::mean_over_ranks(double value) const {

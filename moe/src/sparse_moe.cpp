@@ -49,6 +49,17 @@ void SparseMoeImpl::shard_experts(std::shared_ptr<ProcessGroup> group) {
   expert_group_ = std::move(group);
 }
 
+void SparseMoeImpl::gather_experts() {
+  if (!expert_group_) return;
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor* parameter : {&experts->w1, &experts->b1, &experts->w2, &experts->b2}) {
+    // (W, E / W, ...) in rank order is (E, ...) in expert order.
+    const torch::Tensor whole = expert_group_->all_gather(*parameter);
+    parameter->set_data(whole.flatten(0, 1));
+  }
+  expert_group_.reset();
+}
+
 MoeOutput SparseMoeImpl::forward(const torch::Tensor& x) {
   if ((x.dim() != 2 && x.dim() != 3) || x.size(-1) != config_.d_model)
     throw std::invalid_argument(fmt::format("moe: input must be (B, T, {0}) or (N, {0}), got {1}",

@@ -50,8 +50,11 @@ class LmTrainer {
   // model data parallel: a step draws the same batch_size x W windows on every rank, each rank
   // learns from its own batch_size of them, and gradients are averaged over the ranks. So W
   // ranks at batch_size B follow one process at W x B. Every call below is then collective.
+  //
+  // With `initial`, training starts from that model rather than a fresh one of model_config;
+  // so a checkpoint of one process starts a distributed run, or the other way round.
   LmTrainer(const LmConfig& model_config, const TrainConfig& config, const CharCorpus& corpus,
-            std::shared_ptr<ProcessGroup> group = nullptr);
+            std::shared_ptr<ProcessGroup> group = nullptr, LanguageModel initial = nullptr);
   ~LmTrainer();
   LmTrainer(const LmTrainer&) = delete;
   LmTrainer& operator=(const LmTrainer&) = delete;
@@ -65,7 +68,11 @@ class LmTrainer {
   // each MoE layer's expert shares of every batch to (*load)[layer][expert].
   double evaluate(const torch::Tensor& split, std::vector<std::vector<double>>* load = nullptr);
 
+  // Under expert parallelism, this rank's experts only, until gather_experts().
   LanguageModel& model() { return model_; }
+  // Ends expert parallelism: every rank's model() gets every expert back, the model a single
+  // process would hold, ready for a checkpoint. A collective; training cannot go on after it.
+  void gather_experts();
 
  private:
   EvalPoint evaluation(std::int64_t step);

@@ -41,6 +41,9 @@ class SparseMoeImpl : public torch::nn::Module {
   // Every rank must then run each forward (and backward) together. Throws
   // std::invalid_argument when E is not a multiple of W or routing is expert choice.
   void shard_experts(std::shared_ptr<ProcessGroup> group);
+  // Undoes shard_experts: every rank gets the whole bank back, as one process would hold it
+  // (for a checkpoint). A collective.
+  void gather_experts();
   const std::shared_ptr<ProcessGroup>& expert_group() const { return expert_group_; }
 
   TopKGate gate{nullptr};

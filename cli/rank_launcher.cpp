@@ -22,20 +22,6 @@ namespace requip::cli {
 
 namespace {
 
-// This process's own command line without `--nproc N` / `--nproc=N`.
-std::vector<std::string> command_line_without_nproc() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::vector<std::string> args;
-  for (std::string arg; std::getline(in, arg, '\0');) {
-    if (arg == "--nproc") {
-      std::getline(in, arg, '\0');
-      continue;
-    }
-    if (!arg.starts_with("--nproc=")) args.push_back(arg);
-  }
-  return args;
-}
-
 // A port the kernel just handed out: free now, and rank 0 binds it a moment later.
 int free_local_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -121,8 +107,20 @@ int exit_code(int status) {
 
 }  // namespace
 
-int launch_local_ranks(int ranks) {
-  const std::vector<std::string> args = command_line_without_nproc();
+std::vector<std::string> command_line_without_nproc() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) {
+    if (arg == "--nproc") {
+      std::getline(in, arg, '\0');
+      continue;
+    }
+    if (!arg.starts_with("--nproc=")) args.push_back(arg);
+  }
+  return args;
+}
+
+int launch_local_ranks(int ranks, const std::vector<std::string>& args) {
   const int port = free_local_port();
   std::vector<Rank> children;
   for (int r = 0; r < ranks; ++r)

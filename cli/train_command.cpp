@@ -79,7 +79,8 @@ void add_training_options(CLI::App& command, moe::TrainConfig& training) {
 
 void train(const TrainOptions& options) {
   if (options.nproc > 1) {
-    if (const int code = launch_local_ranks(options.nproc); code != 0) std::exit(code);
+    if (const int code = launch_local_ranks(options.nproc, command_line_without_nproc()); code != 0)
+      std::exit(code);
     return;
   }
   torch::set_num_threads(options.threads);

@@ -99,22 +99,21 @@ void train(const TrainOptions& options) {
     }
   }
   moe::LmConfig model_config = options.model;
-  moe::LanguageModel initial = nullptr;
+  moe::LmCheckpoint start;
   if (!options.init.empty()) {
-    moe::LmCheckpoint start = moe::load_checkpoint(options.init);
+    start = moe::load_checkpoint(options.init);
     model_config = start.model->config();
-    initial = start.model;
-    if (start.vocab.symbols() != moe::CharCorpus(data, model_config.block_size).vocab().symbols())
-      throw std::runtime_error(fmt::format(
-          "--init {} was trained on text with another vocabulary than {}; pass the same --data",
-          options.init, data.string()));
   }
   model_config.moe.d_model = model_config.n_embed;
   moe::CharCorpus corpus(data, model_config.block_size);
+  if (start.model && start.vocab.symbols() != corpus.vocab().symbols())
+    throw std::runtime_error(fmt::format(
+        "--init {} was trained on text with another vocabulary than {}; pass the same --data",
+        options.init, data.string()));
   model_config.vocab_size = corpus.vocab().size();
   model_config.validate();
 
-  moe::LmTrainer trainer(model_config, options.training, corpus, group, initial);
+  moe::LmTrainer trainer(model_config, options.training, corpus, group, start.model);
   std::int64_t parameters = 0;
   for (const auto& parameter : trainer.model()->parameters())
     parameters += parameter.numel();

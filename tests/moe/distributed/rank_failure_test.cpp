@@ -3,16 +3,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "child_process.hpp"
-#include "lm_fixtures.hpp"
 #include "run_ranks.hpp"
+#include "subprocess.hpp"
 
-// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
 #include <catch2/catch.hpp>
 
 using requip::test::ChildProcess;
@@ -152,4 +154,27 @@ TEST_CASE("distributed: a rendezvous that cannot happen fails in one line naming
   CHECK(seconds < 20);
   CHECK_THAT(result.err, Catch::StartsWith("requip: ") && Catch::Contains(expected));
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+}
+
+TEST_CASE("distributed: ranks started with different WORLD_SIZEs fail, naming the mismatch",
+          "[moe][distributed]") {
+  const std::string port = std::to_string(requip::test::free_port());
+  auto rank = [&](int index, int world) {
+    return run_requip({"train", "--steps", "1", "--block", "16", "--embed", "32", "--layers", "1",
+                       "--threads", "1", "--out", "/dev/null"},
+                      {},
+                      {{"RANK", std::to_string(index)},
+                       {"WORLD_SIZE", std::to_string(world)},
+                       {"MASTER_ADDR", "127.0.0.1"},
+                       {"MASTER_PORT", port},
+                       {"REQUIP_DIST_TIMEOUT", "2"}});
+  };
+  requip::test::ProcessResult first;
+  std::thread rank0([&] { first = rank(0, 2); });
+  const auto second = rank(1, 3);
+  rank0.join();
+  CHECK(first.exit_code == 1);
+  CHECK(second.exit_code == 1);
+  CHECK_THAT(second.err, Catch::Contains("WORLD_SIZE is 3 on rank 1 but 2 on rank 0; start every "
+                                         "rank with the same WORLD_SIZE"));
 }

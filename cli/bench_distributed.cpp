@@ -29,7 +29,14 @@ struct BenchDistributedOptions {
 struct Throughput {
   double tokens_per_second = 0;
   double comm_fraction = 0;  // of step time, waiting for collectives
+  double cpu_seconds = 0;    // this process's CPU time over the timed steps, every thread
 };
+
+double process_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
+}
 
 // Trains the seed's model for warm-up and then `steps` timed steps at 1 thread, alone or as one
 // rank of `group`; the global batch is the seed's 32 windows either way.
@@ -53,11 +60,13 @@ Throughput measure(const std::shared_ptr<moe::ProcessGroup>& group, bool expert_
   for (int i = 0; i < 2; ++i)
     trainer.step();
   if (group) group->take_wait_seconds();
+  const double cpu_start = process_cpu_seconds();
   const double seconds = seconds_in([&] {
     for (int i = 0; i < steps; ++i)
       trainer.step();
   });
   Throughput t;
+  t.cpu_seconds = process_cpu_seconds() - cpu_start;
   t.tokens_per_second =
       static_cast<double>(steps * training.batch_size * world * config.block_size) / seconds;
   if (group) t.comm_fraction = group->take_wait_seconds() / seconds;
@@ -77,7 +86,7 @@ Throughput measure_on_ranks(const std::string& parallelism, int steps) {
   }
   const auto figures = nlohmann::json::parse(std::ifstream(result));
   std::filesystem::remove(result);
-  return {figures.at("tokens_per_second"), figures.at("comm_fraction")};
+  return {figures.at("tokens_per_second"), figures.at("comm_fraction"), figures.at("cpu_seconds")};
 }
 
 void run_as_rank(const BenchDistributedOptions& options) {
@@ -85,7 +94,8 @@ void run_as_rank(const BenchDistributedOptions& options) {
   const Throughput t = measure(group, options.as_rank == "expert", options.steps);
   if (group->rank() == 0) {
     std::ofstream(options.result) << nlohmann::json{{"tokens_per_second", t.tokens_per_second},
-                                                    {"comm_fraction", t.comm_fraction}};
+                                                    {"comm_fraction", t.comm_fraction},
+                                                    {"cpu_seconds", t.cpu_seconds}};
   }
 }
 
@@ -96,6 +106,10 @@ void bench_distributed(const BenchDistributedOptions& options) {
   const Throughput expert = measure_on_ranks("expert", options.steps);
   const double dp_efficiency = data.tokens_per_second / (ranks * single.tokens_per_second);
   const double ep_efficiency = expert.tokens_per_second / (ranks * single.tokens_per_second);
+  // On a shared machine the ranks may not get a core each; CPU time tells what the split
+  // itself costs: one process's CPU time for the steps over all ranks' (rank 0's times W).
+  const double dp_cpu_efficiency = single.cpu_seconds / (ranks * data.cpu_seconds);
+  const double ep_cpu_efficiency = single.cpu_seconds / (ranks * expert.cpu_seconds);
   if (options.json) {
     fmt::print("{}\n", nlohmann::json{{"single_tokens_per_s", single.tokens_per_second},
                                       {"dp_tokens_per_s", data.tokens_per_second},
@@ -103,17 +117,21 @@ void bench_distributed(const BenchDistributedOptions& options) {
                                       {"dp_scaling_efficiency", dp_efficiency},
                                       {"ep_scaling_efficiency", ep_efficiency},
                                       {"dp_comm_fraction", data.comm_fraction},
-                                      {"ep_comm_fraction", expert.comm_fraction}}
+                                      {"ep_comm_fraction", expert.comm_fraction},
+                                      {"dp_cpu_efficiency", dp_cpu_efficiency},
+                                      {"ep_cpu_efficiency", ep_cpu_efficiency}}
                            .dump());
     return;
   }
   fmt::print("seed config, global batch 32x128, {} ranks x 1 thread against 1 process x 1 thread\n",
              ranks);
   fmt::print("  1 process          {:8.0f} tokens/s\n", single.tokens_per_second);
-  fmt::print("  data parallel      {:8.0f} tokens/s  efficiency {:.2f}  communication {:.0f}%\n",
-             data.tokens_per_second, dp_efficiency, 100 * data.comm_fraction);
-  fmt::print("  expert parallel    {:8.0f} tokens/s  efficiency {:.2f}  communication {:.0f}%\n",
-             expert.tokens_per_second, ep_efficiency, 100 * expert.comm_fraction);
+  const char* row =
+      "  {:18} {:8.0f} tokens/s  efficiency {:.2f}  communication {:.0f}%  CPU efficiency {:.2f}\n";
+  fmt::print(fmt::runtime(row), "data parallel", data.tokens_per_second, dp_efficiency,
+             100 * data.comm_fraction, dp_cpu_efficiency);
+  fmt::print(fmt::runtime(row), "expert parallel", expert.tokens_per_second, ep_efficiency,
+             100 * expert.comm_fraction, ep_cpu_efficiency);
 }
 
 }  // namespace

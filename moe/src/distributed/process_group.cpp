@@ -161,8 +161,10 @@ ProcessGroup::ProcessGroup(const Rendezvous& r)
     throw;
   } catch (const std::exception& error) {
     throw std::runtime_error(
-        fmt::format("rank {} could not connect to the other {} ranks through {} ({})", r.rank,
-                    r.world_size - 1, where, first_line(error)));
+        fmt::format("rank {} could not connect to the other {} ranks through {} ({}); start all "
+                    "WORLD_SIZE ranks within the timeout (REQUIP_DIST_TIMEOUT, {} s)",
+                    r.rank, r.world_size - 1, where, first_line(error),
+                    std::chrono::duration_cast<std::chrono::seconds>(r.timeout).count()));
   }
 }
 

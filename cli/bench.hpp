@@ -15,6 +15,7 @@ void add_bench_memory(CLI::App& bench);
 void add_bench_lm(CLI::App& bench);
 void add_bench_moe(CLI::App& bench);
 void add_bench_serve(CLI::App& bench);
+void add_bench_distributed(CLI::App& bench);
 
 // Seconds spent in fn().
 template <typename Fn>

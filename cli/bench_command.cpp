@@ -14,6 +14,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_lm(*bench);
   add_bench_moe(*bench);
   add_bench_serve(*bench);
+  add_bench_distributed(*bench);
 }
 
 }  // namespace requip::cli

@@ -6,8 +6,10 @@
 #include "commands.hpp"
 #include "paths.hpp"
 #include "progress_bar.hpp"
+#include "rank_launcher.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/moe/lm_trainer.hpp"
+#include "requip/moe/process_group.hpp"
 #include "train_report.hpp"
 
 namespace requip::cli {
@@ -18,7 +20,10 @@ struct TrainOptions {
   std::string data;
   std::string out = "tinymoe.pt";
   std::string report;
+  std::string init;
   int threads = 2;
+  int nproc = 1;
+  bool data_parallel = false;
   moe::LmConfig model;
   moe::TrainConfig training;
 };
@@ -73,7 +78,17 @@ void add_training_options(CLI::App& command, moe::TrainConfig& training) {
 }
 
 void train(const TrainOptions& options) {
+  if (options.nproc > 1) {
+    if (const int code = launch_local_ranks(options.nproc, command_line_without_nproc()); code != 0)
+      std::exit(code);
+    return;
+  }
   torch::set_num_threads(options.threads);
+  const moe::Rendezvous rendezvous = moe::Rendezvous::from_environment();
+  std::shared_ptr<moe::ProcessGroup> group;
+  if (rendezvous.world_size > 1) group = std::make_shared<moe::ProcessGroup>(rendezvous);
+  // Rank 0 speaks for the run: it logs, reports and writes the checkpoint.
+  const bool speaker = rendezvous.rank == 0;
   std::filesystem::path data = options.data;
   if (data.empty()) {
     data = vendored_data("tinyshakespeare.txt");
@@ -84,25 +99,42 @@ void train(const TrainOptions& options) {
     }
   }
   moe::LmConfig model_config = options.model;
+  moe::LmCheckpoint start;
+  if (!options.init.empty()) {
+    start = moe::load_checkpoint(options.init);
+    model_config = start.model->config();
+  }
   model_config.moe.d_model = model_config.n_embed;
   moe::CharCorpus corpus(data, model_config.block_size);
+  if (start.model && start.vocab.symbols() != corpus.vocab().symbols())
+    throw std::runtime_error(fmt::format(
+        "--init {} was trained on text with another vocabulary than {}; pass the same --data",
+        options.init, data.string()));
   model_config.vocab_size = corpus.vocab().size();
   model_config.validate();
 
-  moe::LmTrainer trainer(model_config, options.training, corpus);
+  moe::LmTrainer trainer(model_config, options.training, corpus, group, start.model);
   std::int64_t parameters = 0;
   for (const auto& parameter : trainer.model()->parameters())
     parameters += parameter.numel();
   const std::string summary = fmt::format(
       "{:.2f}M parameters, {} layers, {}; {} ({} training / {} validation characters, vocab {}, "
-      "unigram entropy {:.3f}); {} steps of {}x{}, {} threads",
+      "unigram entropy {:.3f}); {} steps of {}x{}, {} threads{}",
       parameters / 1e6, model_config.n_layer,
       model_config.dense
           ? fmt::format("dense FFN {}", model_config.moe.top_k * model_config.moe.d_hidden)
           : fmt::format("{} experts top-{}", model_config.moe.experts, model_config.moe.top_k),
       data.string(), corpus.train().size(0), corpus.val().size(0), corpus.vocab().size(),
-      corpus.unigram_entropy(), options.training.steps, options.training.batch_size,
-      model_config.block_size, options.threads);
+      corpus.unigram_entropy(), options.training.steps,
+      options.training.batch_size * rendezvous.world_size, model_config.block_size, options.threads,
+      group ? fmt::format(" on each of {} ranks, {} parallel", rendezvous.world_size,
+                          options.training.expert_parallel ? "expert" : "data")
+            : "");
+  if (!speaker) {
+    trainer.run();
+    trainer.gather_experts();
+    return;
+  }
   fmt::print("{}\n", summary);
   std::fflush(stdout);
 
@@ -126,6 +158,7 @@ void train(const TrainOptions& options) {
   };
   trainer.run(callbacks);
   bar.finish();
+  trainer.gather_experts();
 
   moe::save_checkpoint(options.out, trainer.model(), corpus.vocab());
   fmt::print("saved {}\n", options.out);
@@ -146,9 +179,29 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "checkpoint to write")->capture_default_str();
   command->add_option("--report", options->report, "write an HTML report of the run here");
-  command->add_option("--threads", options->threads, "CPU threads")
+  command
+      ->add_option("--init", options->init,
+                   "start from this checkpoint's weights and shape (the shape options are then "
+                   "ignored), whether one process or several ranks wrote it")
+      ->check(CLI::ExistingFile);
+  command->add_option("--threads", options->threads, "CPU threads (of each rank)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command
+      ->add_option("--nproc", options->nproc,
+                   "run this many ranks on this machine as one distributed run; across machines, "
+                   "start one process per rank with RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  auto* data_parallel =
+      command->add_flag("--data-parallel", options->data_parallel,
+                        "with several ranks, replicate the whole model and average gradients "
+                        "(the default)");
+  command
+      ->add_flag("--expert-parallel", options->training.expert_parallel,
+                 "with several ranks, each rank holds experts / ranks of every MoE layer and "
+                 "tokens travel to their experts; the rest is data parallel")
+      ->excludes(data_parallel);
   add_model_options(*command, options->model);
   add_training_options(*command, options->training);
   command->callback([options] { train(*options); });

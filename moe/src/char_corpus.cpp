@@ -84,10 +84,12 @@ CharCorpus::CharCorpus(const std::filesystem::path& file, const std::string& tex
   val_ = ids.slice(0, split);
 }
 
-std::pair<torch::Tensor, torch::Tensor> CharCorpus::batch(const torch::Tensor& split,
-                                                          std::int64_t batch_size) const {
+std::pair<torch::Tensor, torch::Tensor> CharCorpus::batch(
+    const torch::Tensor& split, std::int64_t batch_size,
+    c10::optional<at::Generator> generator) const {
   const std::int64_t starts = split.size(0) - block_size_;
-  const torch::Tensor start = torch::randint(starts, {batch_size, 1}, torch::kInt64);
+  const torch::Tensor start =
+      torch::randint(starts, {batch_size, 1}, std::move(generator), torch::kInt64);
   const torch::Tensor window = start + torch::arange(block_size_ + 1, torch::kInt64);  // (B, T+1)
   const torch::Tensor chars = split.index_select(0, window.flatten()).view_as(window);
   return {chars.slice(1, 0, block_size_), chars.slice(1, 1)};

@@ -25,6 +25,8 @@ class ChildProcess {
   // ended it.
   int stop(int signal);
 
+  pid_t pid() const { return pid_; }
+
  private:
   pid_t pid_ = -1;
   int out_ = -1;

@@ -41,9 +41,11 @@ class CharCorpus {
   const torch::Tensor& val() const { return val_; }      // (N_val,) int64
   std::int64_t block_size() const { return block_size_; }
 
-  // Inputs and next-character targets, both (batch, block_size), drawn with torch's generator.
-  std::pair<torch::Tensor, torch::Tensor> batch(const torch::Tensor& split,
-                                                std::int64_t batch_size) const;
+  // Inputs and next-character targets, both (batch, block_size), drawn with `generator` or
+  // else torch's default one.
+  std::pair<torch::Tensor, torch::Tensor> batch(
+      const torch::Tensor& split, std::int64_t batch_size,
+      c10::optional<at::Generator> generator = c10::nullopt) const;
   // Entropy in nats of the characters' unigram distribution over the whole text: the loss of
   // a model that ignores context.
   double unigram_entropy() const;

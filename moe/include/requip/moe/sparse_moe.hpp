@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
@@ -10,6 +12,8 @@
 #include "requip/moe/top_k_gate.hpp"
 
 namespace requip::moe {
+
+class ProcessGroup;
 
 struct MoeOutput {
   torch::Tensor y;             // same shape as the input
@@ -32,12 +36,23 @@ class SparseMoeImpl : public torch::nn::Module {
   // Slots an expert may serve for n tokens: ceil(capacity_factor * n * k / E), 0 = unlimited.
   int64_t capacity(int64_t tokens) const;
 
+  // Expert parallelism: keeps only this rank's share of the experts, [rank * E / W,
+  // (rank + 1) * E / W), and from then on sends token slots to the rank holding their expert.
+  // Every rank must then run each forward (and backward) together. Throws
+  // std::invalid_argument when E is not a multiple of W or routing is expert choice.
+  void shard_experts(std::shared_ptr<ProcessGroup> group);
+  // Undoes shard_experts: every rank gets the whole bank back, as one process would hold it
+  // (for a checkpoint). A collective.
+  void gather_experts();
+  const std::shared_ptr<ProcessGroup>& expert_group() const { return expert_group_; }
+
   TopKGate gate{nullptr};
   ExpertBank experts{nullptr};
   DenseFfn shared{nullptr};  // null unless config.shared_experts > 0
 
  private:
   MoeConfig config_;
+  std::shared_ptr<ProcessGroup> expert_group_;  // null: every expert is here
 };
 TORCH_MODULE(SparseMoe);
 

@@ -73,9 +73,7 @@ std::vector<std::int64_t> generate(LanguageModel& model, std::vector<std::int64_
   auto reread = [&](std::int64_t keep) {
     const auto first = history.end() - std::min<std::ptrdiff_t>(keep, std::ssize(history));
     if (decoder) {
-      decoder->reset();
-      for (auto id = first; id != history.end(); ++id)
-        logits = decoder->step(*id);
+      logits = decoder->read({first, history.end()});
       return;
     }
     cache.length = 0;

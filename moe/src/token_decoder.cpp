@@ -112,7 +112,7 @@ bool TokenDecoder::supports(const LmConfig& config) {
   return config.dense || config.moe.routing == Routing::token_choice;
 }
 
-TokenDecoder::TokenDecoder(LanguageModel& model) : config_(model->config()) {
+TokenDecoder::TokenDecoder(LanguageModel& model) : model_(model), config_(model->config()) {
   if (!supports(config_))
     throw std::invalid_argument("decoder: expert-choice models decode through the full model");
   torch::NoGradGuard no_grad;
@@ -200,6 +200,37 @@ const std::vector<float>& TokenDecoder::step(std::int64_t id) {
   ++length_;
   ln_final_.apply(x_.data(), normed_.data());
   head_.apply(normed_.data(), logits_.data());
+  return logits_;
+}
+
+const std::vector<float>& TokenDecoder::read(const std::vector<std::int64_t>& ids) {
+  const auto count = std::ssize(ids);
+  if (count < 1 || count > config_.block_size)
+    throw std::out_of_range(
+        fmt::format("decoder: a context holds 1 to {} ids, not {}", config_.block_size, count));
+  reset();
+  constexpr std::int64_t batched_from = 8;  // below it, positions one by one are quicker
+  if (count < batched_from) {
+    for (std::int64_t id : ids)
+      step(id);
+    return logits_;
+  }
+  torch::NoGradGuard no_grad;
+  KvCache cache = model_->new_cache(1);
+  const torch::Tensor last =
+      model_->forward(torch::tensor(ids, torch::kInt64).view({1, count}), &cache).logits[0][-1];
+  std::copy_n(last.contiguous().data_ptr<float>(), config_.vocab_size, logits_.begin());
+  for (std::size_t index = 0; index < layers_.size(); ++index) {
+    // (1, nh, block, hs) -> the first `count` positions as (count, nh * hs)
+    const auto rows = [&](const torch::Tensor& cached) {
+      return cached[0].slice(1, 0, count).permute({1, 0, 2}).contiguous();
+    };
+    const torch::Tensor keys = rows(cache.layers[index].keys);
+    const torch::Tensor values = rows(cache.layers[index].values);
+    std::copy_n(keys.data_ptr<float>(), keys.numel(), layers_[index].keys.begin());
+    std::copy_n(values.data_ptr<float>(), values.numel(), layers_[index].values.begin());
+  }
+  length_ = count;
   return logits_;
 }
 

@@ -28,6 +28,10 @@ class TokenDecoder {
   // Reads `id` at the next position; returns the logits for the id after it. Throws
   // std::out_of_range when the context already holds block_size positions.
   const std::vector<float>& step(std::int64_t id);
+  // Forgets the context and reads `ids` (1 to block_size of them) as a new one; returns the
+  // logits for the id after the last. A long context goes through the full model at once: its
+  // batched products read each weight once for every position, not once per position.
+  const std::vector<float>& read(const std::vector<std::int64_t>& ids);
 
   // y = x w + b for w stored (in, out), as the experts keep theirs.
   struct Linear {
@@ -64,6 +68,7 @@ class TokenDecoder {
   void attend(Layer& layer, const float* normed, float* out);
   void feed_forward(const Layer& layer, const float* normed, float* out);
 
+  LanguageModel model_;
   LmConfig config_;
   std::vector<float> token_embedding_, position_embedding_;
   std::vector<Layer> layers_;

@@ -103,3 +103,26 @@ TEST_CASE("token decoder: expert-choice models are left to the full model", "[mo
   moe::LanguageModel model = model_of(config);
   CHECK_THROWS_AS(moe::detail::TokenDecoder(model), std::invalid_argument);
 }
+
+TEST_CASE("token decoder: reading a context at once continues as stepping through it does",
+          "[moe][lm][decoder]") {
+  moe::LanguageModel model = model_of(test::tiny_lm_config(vocab));
+  model->eval();
+  std::vector<std::int64_t> ids = a_full_block();
+  ids.pop_back();  // room for one more position after the context
+  const std::int64_t next = 5;
+  for (std::size_t length : {std::size_t{3}, ids.size()}) {  // one by one, and batched
+    const std::vector<std::int64_t> context(ids.begin(), ids.begin() + length);
+    moe::detail::TokenDecoder stepped(model), read(model);
+    std::vector<float> expected;
+    for (std::int64_t id : context)
+      expected = stepped.step(id);
+    const torch::Tensor got = torch::tensor(read.read(context));
+    CHECK((got - torch::tensor(expected)).abs().max().item<double>() < 1e-4);
+    CHECK(read.length() == stepped.length());
+    const torch::Tensor after = torch::tensor(read.step(next));
+    CHECK((after - torch::tensor(stepped.step(next))).abs().max().item<double>() < 1e-4);
+  }
+  moe::detail::TokenDecoder decoder(model);
+  CHECK_THROWS_AS(decoder.read({}), std::out_of_range);
+}

@@ -55,6 +55,24 @@ bool is_loopback(const std::string& address) {
   return address == "localhost" || address.starts_with("127.");
 }
 
+// The network device the ranks talk over: the interface GLOO_SOCKET_IFNAME names, as PyTorch
+// reads it (Debian maps the host name to 127.0.1.1, which other machines cannot reach); else
+// loopback for a loopback rendezvous, else the address the host name resolves to.
+std::shared_ptr<::gloo::transport::Device> gloo_device(const std::string& master_addr) {
+  if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface) {
+    try {
+      return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
+    } catch (const std::exception&) {
+      throw std::invalid_argument(fmt::format(
+          "GLOO_SOCKET_IFNAME is '{}', which has no address on this machine; set it to one of "
+          "this machine's interfaces (`ip -brief address` lists them) or unset it",
+          interface));
+    }
+  }
+  return is_loopback(master_addr) ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                  : c10d::ProcessGroupGloo::createDefaultDevice();
+}
+
 }  // namespace
 
 Rendezvous Rendezvous::from_environment() {
@@ -150,9 +168,7 @@ ProcessGroup::ProcessGroup(const Rendezvous& r)
           "WORLD_SIZE",
           mine, r.rank, theirs));
     auto options = c10d::ProcessGroupGloo::Options::create(r.timeout);
-    options->devices.push_back(is_loopback(r.master_addr)
-                                   ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                   : c10d::ProcessGroupGloo::createDefaultDevice());
+    options->devices.push_back(gloo_device(r.master_addr));
     // One worker thread keeps collectives in issue order and leaves the cores to compute.
     options->threads = 1;
     impl_->gloo =

@@ -130,6 +130,11 @@ TEST_CASE("distributed: a rendezvous that cannot happen fails in one line naming
     environment["RANK"] = "0";
     expected = "rank 0 could not connect to the other 1 ranks";
   }
+  SECTION("GLOO_SOCKET_IFNAME naming no interface of this machine") {
+    environment["RANK"] = "0";
+    environment["GLOO_SOCKET_IFNAME"] = "nosuch0";
+    expected = "GLOO_SOCKET_IFNAME is 'nosuch0', which has no address on this machine";
+  }
   int taken = -1;
   SECTION("MASTER_PORT already in use") {
     environment["RANK"] = "0";

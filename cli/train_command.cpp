@@ -114,9 +114,16 @@ void train(const TrainOptions& options) {
   model_config.validate();
 
   moe::LmTrainer trainer(model_config, options.training, corpus, group, start.model);
+  // The whole model's size: under expert parallelism this rank holds only its share of experts.
   std::int64_t parameters = 0;
   for (const auto& parameter : trainer.model()->parameters())
     parameters += parameter.numel();
+  for (const auto& module : trainer.model()->modules()) {
+    const auto* layer = module->as<moe::SparseMoeImpl>();
+    if (layer == nullptr || !layer->expert_group()) continue;
+    for (const auto& parameter : layer->experts->parameters())
+      parameters += parameter.numel() * (layer->expert_group()->world_size() - 1);
+  }
   const std::string summary = fmt::format(
       "{:.2f}M parameters, {} layers, {}; {} ({} training / {} validation characters, vocab {}, "
       "unigram entropy {:.3f}); {} steps of {}x{}, {} threads{}",

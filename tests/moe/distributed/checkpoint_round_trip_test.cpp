@@ -56,6 +56,13 @@ TEST_CASE("distributed: checkpoints pass between one process and several ranks",
   INFO(again.out << again.err);
   REQUIRE(again.exit_code == 0);
   CHECK(max_difference(single, restarted) == 0);
+  // Rank 0 gives the whole model's size, not its share of the experts.
+  const auto size = [](const std::string& out) {
+    const auto end = out.find("M parameters"), start = out.rfind(' ', end) + 1;
+    return end == std::string::npos ? std::string{} : out.substr(start, end - start);
+  };
+  CHECK_FALSE(size(first.out + first.err).empty());
+  CHECK(size(again.out + again.err) == size(first.out + first.err));
 
   const auto onward = train({"--nproc", "2", parallelism, "--init", single.string(), "--steps", "3",
                              "--out", trained.string()});

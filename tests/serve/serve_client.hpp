@@ -36,8 +36,9 @@ class WebSocketClient {
   ~WebSocketClient();
 
   void send(const std::string& text);
-  // The next text frame as JSON; throws if none arrives within `timeout_ms`.
-  nlohmann::json receive(int timeout_ms = 5000);
+  // The next text frame as JSON; throws if none arrives within `timeout_ms`, generous because
+  // the server may share a loaded machine with a sanitized build.
+  nlohmann::json receive(int timeout_ms = 20000);
 
  private:
   struct Socket;

@@ -1,6 +1,8 @@
 #include "requip/moe/process_group.hpp"
 
 #include <glog/logging.h>
+#include <ifaddrs.h>
+#include <sys/socket.h>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
@@ -55,19 +57,29 @@ bool is_loopback(const std::string& address) {
   return address == "localhost" || address.starts_with("127.");
 }
 
+bool has_address(const std::string& interface) {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return false;
+  bool found = false;
+  for (const ifaddrs* entry = list; entry != nullptr && !found; entry = entry->ifa_next)
+    found = entry->ifa_addr != nullptr && interface == entry->ifa_name &&
+            (entry->ifa_addr->sa_family == AF_INET || entry->ifa_addr->sa_family == AF_INET6);
+  ::freeifaddrs(list);
+  return found;
+}
+
 // The network device the ranks talk over: the interface GLOO_SOCKET_IFNAME names, as PyTorch
 // reads it (Debian maps the host name to 127.0.1.1, which other machines cannot reach); else
 // loopback for a loopback rendezvous, else the address the host name resolves to.
 std::shared_ptr<::gloo::transport::Device> gloo_device(const std::string& master_addr) {
   if (const char* interface = std::getenv("GLOO_SOCKET_IFNAME"); interface && *interface) {
-    try {
-      return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
-    } catch (const std::exception&) {
+    // Checked here: Gloo's own check throws past a list it never frees.
+    if (!has_address(interface))
       throw std::invalid_argument(fmt::format(
           "GLOO_SOCKET_IFNAME is '{}', which has no address on this machine; set it to one of "
           "this machine's interfaces (`ip -brief address` lists them) or unset it",
           interface));
-    }
+    return c10d::ProcessGroupGloo::createDeviceForInterface(interface);
   }
   return is_loopback(master_addr) ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                   : c10d::ProcessGroupGloo::createDefaultDevice();

@@ -191,15 +191,15 @@ ServeFigures measure(const LoadSettings& settings) {
     io.run_one();
 
   // Each connection talks to a session with a stream open, so every turn is pushed too.
-  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                        std::chrono::duration<double>(settings.seconds));
+  const auto started = Clock::now();
+  const auto until = started + std::chrono::duration_cast<Clock::duration>(
+                                   std::chrono::duration<double>(settings.seconds));
   std::vector<std::shared_ptr<Poster>> posters;
   for (int i = 0; i < settings.connections; ++i) {
     posters.push_back(
         std::make_shared<Poster>(io, fmt::format("s{}", i % settings.streams), until));
     posters.back()->start(endpoint);
   }
-  const auto started = Clock::now();
   // Watchers read for ever, so the loop is bounded by time: the deadline, then the last
   // answers in flight.
   io.run_until(until + std::chrono::milliseconds(500));

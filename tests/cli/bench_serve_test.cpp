@@ -6,7 +6,7 @@
 
 TEST_CASE("bench serve --json prints requests/s, p99 and the streams held open", "[cli][bench]") {
   auto result = requip::test::run_requip(
-      {"bench", "serve", "--json", "--seconds", "0.5", "--connections", "4", "--streams", "20"});
+      {"bench", "serve", "--json", "--seconds", "2", "--connections", "4", "--streams", "20"});
   REQUIRE(result.exit_code == 0);
   auto figures = nlohmann::json::parse(result.out);
   CHECK(figures.size() == 3);

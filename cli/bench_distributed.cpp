@@ -43,12 +43,8 @@ double process_cpu_seconds() {
 Throughput measure(const std::shared_ptr<moe::ProcessGroup>& group, bool expert_parallel,
                    int steps) {
   torch::set_num_threads(1);
-  const std::filesystem::path data = vendored_data("tinyshakespeare.txt");
-  if (data.empty()) {
-    throw std::runtime_error(
-        "bench distributed needs the vendored data/tinyshakespeare.txt; set REQUIP_DATA_DIR to "
-        "the folder holding it");
-  }
+  const std::filesystem::path data =
+      required_vendored_data("tinyshakespeare.txt", "set REQUIP_DATA_DIR to the folder holding it");
   moe::LmConfig config;
   const moe::CharCorpus corpus(data, config.block_size);
   config.vocab_size = corpus.vocab().size();

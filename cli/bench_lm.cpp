@@ -40,12 +40,8 @@ double generate_seconds(moe::LanguageModel& model, bool kv_cache) {
 
 void bench_lm(const BenchLmOptions& options) {
   torch::set_num_threads(options.threads);
-  const std::filesystem::path data = vendored_data("tinyshakespeare.txt");
-  if (data.empty()) {
-    throw std::runtime_error(
-        "bench lm needs the vendored data/tinyshakespeare.txt; set "
-        "REQUIP_DATA_DIR to the folder holding it");
-  }
+  const std::filesystem::path data =
+      required_vendored_data("tinyshakespeare.txt", "set REQUIP_DATA_DIR to the folder holding it");
   moe::LmConfig config;
   const moe::CharCorpus corpus(data, config.block_size);
   config.vocab_size = corpus.vocab().size();

@@ -1,7 +1,10 @@
 #include "paths.hpp"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace requip::cli {
 
@@ -28,6 +31,15 @@ std::filesystem::path vendored_data(const std::filesystem::path& name) {
     if (std::filesystem::is_regular_file(folder / name, error)) return folder / name;
   }
   return {};
+}
+
+std::filesystem::path required_vendored_data(const std::filesystem::path& name,
+                                             std::string_view fix) {
+  std::filesystem::path found = vendored_data(name);
+  if (found.empty())
+    throw std::runtime_error(
+        fmt::format("the vendored data/{} was not found; {}", name.string(), fix));
+  return found;
 }
 
 }  // namespace requip::cli

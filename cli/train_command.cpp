@@ -90,14 +90,8 @@ void train(const TrainOptions& options) {
   // Rank 0 speaks for the run: it logs, reports and writes the checkpoint.
   const bool speaker = rendezvous.rank == 0;
   std::filesystem::path data = options.data;
-  if (data.empty()) {
-    data = vendored_data("tinyshakespeare.txt");
-    if (data.empty()) {
-      throw std::runtime_error(
-          "the vendored data/tinyshakespeare.txt was not found; pass --data FILE or set "
-          "REQUIP_DATA_DIR");
-    }
-  }
+  if (data.empty())
+    data = required_vendored_data("tinyshakespeare.txt", "pass --data FILE or set REQUIP_DATA_DIR");
   moe::LmConfig model_config = options.model;
   moe::LmCheckpoint start;
   if (!options.init.empty()) {

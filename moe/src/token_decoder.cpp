@@ -171,6 +171,9 @@ TokenDecoder::TokenDecoder(LanguageModel& model) : model_(model), config_(model-
   scores_.resize(size(config_.block_size));
   hidden_.resize(size(widest_hidden));
   gate_logits_.resize(size(config_.moe.experts));
+  probabilities_.resize(gate_logits_.size());
+  order_.resize(gate_logits_.size());
+  expert_weights_.resize(size(config_.moe.top_k));
   logits_.resize(size(config_.vocab_size));
 }
 
@@ -276,16 +279,17 @@ void TokenDecoder::feed_forward(const Layer& layer, const float* normed, float* 
   gate.route.apply(normed, gate_logits_.data());
   for (std::int64_t e = 0; e < experts; ++e)
     if (!gate.selectable[e]) gate_logits_[e] = -std::numeric_limits<float>::infinity();
-  std::vector<std::int64_t> order(static_cast<std::size_t>(experts));
+  std::vector<std::int64_t>& order = order_;
   std::iota(order.begin(), order.end(), 0);
   const auto selection = [&](std::int64_t e) {
     return gate.selection_bias.empty() ? gate_logits_[e] : gate_logits_[e] + gate.selection_bias[e];
   };
   std::partial_sort(order.begin(), order.begin() + gate.top_k, order.end(),
                     [&](std::int64_t a, std::int64_t b) { return selection(a) > selection(b); });
-  std::vector<float> weights(static_cast<std::size_t>(gate.top_k));
+  std::vector<float>& weights = expert_weights_;
   if (gate.top_k == 1) {
-    std::vector<float> probabilities = gate_logits_;
+    std::vector<float>& probabilities = probabilities_;
+    probabilities = gate_logits_;
     softmax_in_place(probabilities.data(), experts);
     weights[0] = probabilities[order[0]];
   } else {

@@ -77,6 +77,8 @@ class TokenDecoder {
   std::int64_t length_ = 0;
   // Scratch, sized once: one position's activations.
   std::vector<float> x_, normed_, mixed_, qkv_, scores_, hidden_, gate_logits_, logits_;
+  std::vector<float> probabilities_, expert_weights_;
+  std::vector<std::int64_t> order_;
 };
 
 }  // namespace requip::moe::detail

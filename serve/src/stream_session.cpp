@@ -24,9 +24,13 @@ void StreamSession::accept(Request request) {
   context_.connections.add(shared_from_this());
   socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
   socket_.read_message_max(context_.options.max_body_bytes);
+  // Subscribed before the handshake: a client that sees it finish may post a turn at once,
+  // and that turn's frame must not be lost. Frames wait in the outbox until the stream is open.
+  context_.streams.subscribe(session_, shared_from_this());
   socket_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
     if (error) return;
-    self->context_.streams.subscribe(self->session_, self);
+    self->open_ = true;
+    if (!self->outbox_.empty()) self->write_next();
     self->read();
   });
 }
@@ -59,7 +63,7 @@ void StreamSession::push(std::shared_ptr<const std::string> message) {
 void StreamSession::send(std::shared_ptr<const std::string> message) {
   if (closing_) return;
   outbox_.push_back(std::move(message));
-  if (outbox_.size() == 1) write_next();
+  if (open_ && outbox_.size() == 1) write_next();
 }
 
 void StreamSession::write_next() {

@@ -37,6 +37,7 @@ class StreamSession final : public Connection,
   std::deque<std::shared_ptr<const std::string>> outbox_;  // front() is being written
   ServerContext& context_;
   std::string session_;
+  bool open_ = false;  // the handshake has finished
   bool closing_ = false;
 };
 

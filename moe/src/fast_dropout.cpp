@@ -2,7 +2,10 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 namespace requip::moe {
 
@@ -24,21 +27,31 @@ float DropoutDraw::factor(std::uint64_t i) const {
   return ((bits >> (16 * (i % lanes))) & 0xFFFF) < threshold ? 0.0f : keep_scale;
 }
 
-// One hash per whole group of lanes and no branch inside, so that the loop vectorises: masks
-// are drawn for every attention probability, forward and backward.
-__attribute__((target_clones("arch=x86-64-v4", "default"))) void DropoutDraw::fill(
-    float* out, std::uint64_t first, std::int64_t count) const {
+// One hash per whole group of lanes, hashed a chunk of groups at a time and then read as the
+// 16-bit uniforms it holds, so that both loops vectorise: masks are drawn for every attention
+// probability, forward and backward.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void
+DropoutDraw::fill(float* out, std::uint64_t first, std::int64_t count) const {
+  static_assert(std::endian::native == std::endian::little, "lane l of a hash is its l-th uint16");
   const std::uint64_t end = first + static_cast<std::uint64_t>(count);
   std::uint64_t i = first;
   for (; i < end && i % lanes != 0; ++i)
     *out++ = factor(i);
+  constexpr std::uint64_t chunk = 256;
+  const std::uint32_t drop_below = threshold;  // locals: out may not alias them
+  const float scale = keep_scale;
+  std::uint64_t bits[chunk];
+  std::uint16_t uniforms[chunk * lanes];
   const std::uint64_t groups = (end - i) / lanes, group = first_hash + i / lanes;
-  for (std::uint64_t g = 0; g < groups; ++g) {
-    const std::uint64_t bits = splitmix64(seed + (group + g) * 0x9E3779B97F4A7C15ULL);
-    for (std::uint64_t lane = 0; lane < lanes; ++lane)
-      out[g * lanes + lane] = ((bits >> (16 * lane)) & 0xFFFF) < threshold ? 0.0f : keep_scale;
+  for (std::uint64_t g0 = 0; g0 < groups; g0 += chunk) {
+    const std::uint64_t n = std::min(chunk, groups - g0);
+    for (std::uint64_t g = 0; g < n; ++g)
+      bits[g] = splitmix64(seed + (group + g0 + g) * 0x9E3779B97F4A7C15ULL);
+    std::memcpy(uniforms, bits, n * sizeof(bits[0]));
+    for (std::uint64_t u = 0; u < n * lanes; ++u)
+      out[u] = uniforms[u] < drop_below ? 0.0f : scale;
+    out += n * lanes;
   }
-  out += groups * lanes;
   for (i += groups * lanes; i < end; ++i)
     *out++ = factor(i);
 }

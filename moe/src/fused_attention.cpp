@@ -1,12 +1,13 @@
 #include "fused_attention.hpp"
 
 #include "blas.hpp"
-#include "task_grain.hpp"
+#include "parallel_tasks.hpp"
 
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -16,8 +17,65 @@ namespace requip::moe::detail {
 namespace {
 
 // Query rows per block: block r needs only the keys up to its last row, which skips most of
-// the masked upper triangle while keeping each GEMM large enough to run at speed.
+// the masked upper triangle while keeping each GEMM large enough to run at speed. Backward cuts
+// the keys into blocks of as many columns, which only the rows from that block on can see.
 constexpr std::int64_t row_block = 32;
+
+// The loops over one row of scores: softmax, dropout and its gradient run over every score of
+// every head, so they get a clone for each vector width. omp simd lets their sums vectorise.
+#define REQUIP_ROW_LOOP \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+// e^x for x <= 0, vectorisable: 2^n e^r with n = round(x log2 e), |r| <= ln 2 / 2, e^r from
+// Cephes' degree-6 polynomial (relative error about 2e-7). Below -87 the result is taken as
+// e^-87, which softmax rounds away next to its largest term, 1.
+inline float exp_nonpositive(float x) {
+  x = x < -87.0f ? -87.0f : x;
+  constexpr float round_magic = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+  const float n = (x * 1.44269504f + round_magic) - round_magic;
+  const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+  const float p =
+      ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) *
+           r +
+       1.6666665459e-1f) *
+          r +
+      5.0000001201e-1f;
+  const float e_r = p * r * r + r + 1.0f;
+  return e_r * std::bit_cast<float>((static_cast<std::int32_t>(n) + 127) << 23);
+}
+
+// row[0, visible) := softmax(row[0, visible)); row[visible, width) := 0.
+REQUIP_ROW_LOOP void softmax_row(float* row, std::int64_t visible, std::int64_t width) {
+  float top = row[0];
+#pragma omp simd reduction(max : top)
+  for (std::int64_t j = 0; j < visible; ++j)
+    top = std::max(top, row[j]);
+  float sum = 0.0f;
+#pragma omp simd reduction(+ : sum)
+  for (std::int64_t j = 0; j < visible; ++j) {
+    row[j] = exp_nonpositive(row[j] - top);
+    sum += row[j];
+  }
+  const float inverse = 1.0f / sum;
+  for (std::int64_t j = 0; j < visible; ++j)
+    row[j] *= inverse;
+  std::fill(row + visible, row + width, 0.0f);
+}
+
+// row[0, visible) := d scores from the gradient of the weights (in row) and the probabilities;
+// the weights were probs * factors, factors the dropout's. Zero past `visible`.
+REQUIP_ROW_LOOP void softmax_gradient_row(float* row, const float* prob, const float* factors,
+                                          std::int64_t visible, std::int64_t width, float scale) {
+  float dot = 0.0f;
+#pragma omp simd reduction(+ : dot)
+  for (std::int64_t j = 0; j < visible; ++j) {
+    if (factors != nullptr) row[j] *= factors[j];
+    dot += row[j] * prob[j];
+  }
+  for (std::int64_t j = 0; j < visible; ++j)
+    row[j] = scale * prob[j] * (row[j] - dot);
+  std::fill(row + visible, row + width, 0.0f);
+}
 
 // One head of one sequence: where its rows live. Rows are head_size floats apart by `stride`.
 struct Head {
@@ -39,18 +97,8 @@ void attention_probabilities(const Head& head, std::int64_t head_size, float sca
     gemm(Transpose::yes, Transpose::no, head.past + i0 + n, n, head_size, scale, head.k,
          head.kv_stride, head.q + i0 * head.q_stride, head.q_stride, 0.0f, probs + i0 * keys, keys);
   }
-  for (std::int64_t i = 0; i < head.rows; ++i) {
-    float* row = probs + i * keys;
-    const std::int64_t visible = head.past + i + 1;
-    const float top = *std::max_element(row, row + visible);
-    float sum = 0.0f;
-    for (std::int64_t j = 0; j < visible; ++j)
-      sum += row[j] = std::exp(row[j] - top);
-    const float inverse = 1.0f / sum;
-    for (std::int64_t j = 0; j < visible; ++j)
-      row[j] *= inverse;
-    std::fill(row + visible, row + keys, 0.0f);
-  }
+  for (std::int64_t i = 0; i < head.rows; ++i)
+    softmax_row(probs + i * keys, head.past + i + 1, keys);
 }
 
 // y (rows x head_size, rows y_stride apart) := weights v, weights causal (rows x keys).
@@ -64,12 +112,13 @@ void weighted_values(const Head& head, std::int64_t head_size, const float* weig
   }
 }
 
-// weights := probs with the dropout draw for elements [first, first + count) applied.
-void apply_dropout(const DropoutDraw& draw, std::uint64_t first, const float* probs, float* weights,
-                   std::int64_t count) {
-  draw.fill(weights, first, count);
-  for (std::int64_t i = 0; i < count; ++i)
-    weights[i] *= probs[i];
+// The dropout factors of a (t x t) causal head whose elements start at `first` of the draw:
+// drawn at and below the diagonal only, zero above it.
+void causal_factors(const DropoutDraw& draw, std::uint64_t first, std::int64_t t, float* factors) {
+  for (std::int64_t i = 0; i < t; ++i) {
+    draw.fill(factors + i * t, first + static_cast<std::uint64_t>(i * t), i + 1);
+    std::fill(factors + i * t + i + 1, factors + (i + 1) * t, 0.0f);
+  }
 }
 
 struct Shape {
@@ -102,7 +151,11 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
         const Head head = head_of(input.data_ptr<float>(), s, bh);
         float* p = probs.data_ptr<float>() + bh * area;
         attention_probabilities(head, s.head_size(), s.scale(), p);
-        if (dropping) apply_dropout(draw, bh * area, p, weights.data(), area);
+        if (dropping) {
+          causal_factors(draw, bh * area, s.time, weights.data());
+          for (std::int64_t i = 0; i < area; ++i)
+            weights[i] *= p[i];
+        }
         weighted_values(
             head, s.head_size(), dropping ? weights.data() : p,
             y.data_ptr<float>() + (bh / n_head) * s.time * s.width + (bh % n_head) * s.head_size(),
@@ -136,7 +189,8 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
     const std::int64_t t = s.time, hs = s.head_size(), area = t * t;
     const float scale = s.scale();
     at::parallel_for(0, s.batch * n_head, 1, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> weights(static_cast<std::size_t>(area)), grad_scores(weights.size());
+      std::vector<float> factors(dropping ? static_cast<std::size_t>(area) : 0);
+      std::vector<float> weights(factors.size()), grad_scores(static_cast<std::size_t>(area));
       for (std::int64_t bh = begin; bh < end; ++bh) {
         const Head head = head_of(input.data_ptr<float>(), s, bh);
         const float* p = probs.data_ptr<float>() + bh * area;
@@ -148,38 +202,34 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
         float* dk = dq + s.width;
         float* dv = dq + 2 * s.width;
         const std::int64_t ld = 3 * s.width;
-        if (dropping) apply_dropout(draw, bh * area, p, weights.data(), area);
+        if (dropping) {
+          causal_factors(draw, bh * area, t, factors.data());
+          for (std::int64_t i = 0; i < area; ++i)
+            weights[i] = factors[i] * p[i];
+        }
         const float* used = dropping ? weights.data() : p;
         float* dp = grad_scores.data();
-        // d(weights) = dy v^T, only at or below the diagonal.
         for (std::int64_t i0 = 0; i0 < t; i0 += row_block) {
           const std::int64_t n = std::min(row_block, t - i0);
+          // d(weights) = dy v^T, rows i0.. up to their last visible key.
           gemm(Transpose::yes, Transpose::no, i0 + n, n, hs, 1.0f, head.v, ld, dy + i0 * s.width,
                s.width, 0.0f, dp + i0 * t, t);
+          // dv of keys i0.. = weights^T dy over the rows that see them.
+          gemm(Transpose::no, Transpose::yes, hs, n, t - i0, 1.0f, dy + i0 * s.width, s.width,
+               used + i0 * t + i0, t, 0.0f, dv + i0 * ld, ld);
         }
-        // dv = weights^T dy
-        gemm(Transpose::no, Transpose::yes, hs, t, t, 1.0f, dy, s.width, used, t, 0.0f, dv, ld);
         // Through dropout and softmax: ds = p * (dp - sum(p * dp)), times the score scale.
-        for (std::int64_t i = 0; i < t; ++i) {
-          float* row = dp + i * t;
-          const float* prob = p + i * t;
-          const float* kept = weights.data() + i * t;
-          float dot = 0.0f;
-          for (std::int64_t j = 0; j <= i; ++j) {
-            if (dropping) row[j] = kept[j] == 0.0f ? 0.0f : row[j] * draw.keep_scale;
-            dot += row[j] * prob[j];
-          }
-          for (std::int64_t j = 0; j <= i; ++j)
-            row[j] = scale * prob[j] * (row[j] - dot);
-          std::fill(row + i + 1, row + t, 0.0f);
-        }
-        // dq = ds k, causal blocks; dk = ds^T q.
+        for (std::int64_t i = 0; i < t; ++i)
+          softmax_gradient_row(dp + i * t, p + i * t, dropping ? factors.data() + i * t : nullptr,
+                               i + 1, t, scale);
         for (std::int64_t i0 = 0; i0 < t; i0 += row_block) {
           const std::int64_t n = std::min(row_block, t - i0);
+          // dq = ds k, and dk of keys i0.. = ds^T q over the rows that see them.
           gemm(Transpose::no, Transpose::no, hs, n, i0 + n, 1.0f, head.k, ld, dp + i0 * t, t, 0.0f,
                dq + i0 * ld, ld);
+          gemm(Transpose::no, Transpose::yes, hs, n, t - i0, 1.0f, head.q + i0 * ld, ld,
+               dp + i0 * t + i0, t, 0.0f, dk + i0 * ld, ld);
         }
-        gemm(Transpose::no, Transpose::yes, hs, t, t, 1.0f, head.q, ld, dp, t, 0.0f, dk, ld);
       }
     });
     return {grad_qkv, torch::Tensor(), torch::Tensor(), torch::Tensor()};

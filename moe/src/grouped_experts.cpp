@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "blas.hpp"
-#include "task_grain.hpp"
+#include "parallel_tasks.hpp"
 
 namespace requip::moe::detail {
 
@@ -58,6 +58,12 @@ void gather_rows(const float* x, std::int64_t d, const std::int64_t* slots, std:
     std::copy_n(x + (slots[r] / top_k) * d, d, rows + r * d);
 }
 
+// Each row of a (rows x width) matrix := bias.
+void fill_rows(const float* bias, std::int64_t rows, std::int64_t width, float* out) {
+  for (std::int64_t r = 0; r < rows; ++r)
+    std::copy_n(bias, width, out + r * width);
+}
+
 // out[t] = sum_j scale(t, j) * slot_rows[position[t * k + j]] over kept slots, for every token.
 template <typename Scale>
 void combine_slots(const float* slot_rows, const std::int64_t* position, std::int64_t tokens,
@@ -78,11 +84,37 @@ void combine_slots(const float* slot_rows, const std::int64_t* position, std::in
   });
 }
 
-void add_column_sums(const float* rows, std::int64_t n, std::int64_t width, float* sums) {
+void add_column_sums(const float* rows, std::int64_t n, std::int64_t width, std::int64_t stride,
+                     float* sums) {
   for (std::int64_t r = 0; r < n; ++r)
     for (std::int64_t c = 0; c < width; ++c)
-      sums[c] += rows[r * width + c];
+      sums[c] += rows[r * stride + c];
 }
+
+// A piece of one expert's work: slots [first, first + count) of the bucketed list when split
+// by rows, or hidden units [first, first + count) when split by columns.
+struct Piece {
+  std::int64_t expert, first, count;
+};
+
+// Every expert's range [begin[e], begin[e] + size(e)) cut into pieces of at most `most`: pieces
+// big enough for a GEMM to run at speed, and enough of them for the threads to share evenly
+// however the gate spread the tokens. The cut depends on the shapes alone, not on the threads.
+template <typename Size, typename Begin>
+std::vector<Piece> cut_pieces(std::int64_t experts, Size size, Begin begin, std::int64_t most) {
+  std::vector<Piece> pieces;
+  for (std::int64_t e = 0; e < experts; ++e) {
+    const std::int64_t total = size(e), parts = (total + most - 1) / most;
+    for (std::int64_t p = 0; p < parts; ++p) {
+      const std::int64_t from = total * p / parts, to = total * (p + 1) / parts;
+      pieces.push_back({e, begin(e) + from, to - from});
+    }
+  }
+  return pieces;
+}
+
+constexpr std::int64_t rows_per_piece = 256;
+constexpr std::int64_t hidden_per_piece = 128;
 
 class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
  public:
@@ -93,39 +125,31 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
                                std::int64_t capacity) {
     const torch::Tensor x = x_in.contiguous(), weights = weights_in.contiguous();
     const std::int64_t n = x.size(0), d = x.size(1), h = w1.size(2), top_k = indices.size(1);
-    const std::int64_t experts = w1.size(0);
-    const Buckets b = bucket_slots(indices, experts, capacity);
+    const Buckets b = bucket_slots(indices, w1.size(0), capacity);
     const std::int64_t kept = b.slots.numel();
+    auto inputs = torch::empty({kept, d}, x.options());   // each kept slot's token, for backward
     auto hidden = torch::empty({kept, h}, x.options());   // ReLU outputs, for backward
     auto outputs = torch::empty({kept, d}, x.options());  // unweighted expert outputs
     const std::int64_t* segment = b.segment.data_ptr<std::int64_t>();
     const std::int64_t* slots = b.slots.data_ptr<std::int64_t>();
-    const std::int64_t grain = task_grain(experts, 4 * kept * d * h / experts);
-    at::parallel_for(0, experts, grain, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> rows;
-      for (std::int64_t e = begin; e < end; ++e) {
-        const std::int64_t first = segment[e], count = segment[e + 1] - first;
-        if (count == 0) continue;
-        rows.resize(static_cast<std::size_t>(count * d));
-        gather_rows(x.data_ptr<float>(), d, slots + first, count, top_k, rows.data());
-        float* hid = hidden.data_ptr<float>() + first * h;
-        float* out = outputs.data_ptr<float>() + first * d;
-        const float* bias1 = b1.data_ptr<float>() + e * h;
-        const float* bias2 = b2.data_ptr<float>() + e * d;
-        // Row-major (count x h) = rows (count x d) . w1[e] (d x h), as column-major C^T.
-        gemm(Transpose::no, Transpose::no, h, count, d, 1.0f, w1.data_ptr<float>() + e * d * h, h,
-             rows.data(), d, 0.0f, hid, h);
-        for (std::int64_t r = 0; r < count; ++r) {
-          float* row = hid + r * h;
-          for (std::int64_t c = 0; c < h; ++c) {  // branch-free: signs are a coin toss
-            const float v = row[c] + bias1[c];
-            row[c] = v > 0.0f ? v : 0.0f;
-          }
-          std::copy_n(bias2, d, out + r * d);
-        }
-        gemm(Transpose::no, Transpose::no, d, count, h, 1.0f, w2.data_ptr<float>() + e * h * d, d,
-             hid, h, 1.0f, out, d);
-      }
+    const std::vector<Piece> pieces = cut_pieces(
+        w1.size(0), [&](std::int64_t e) { return segment[e + 1] - segment[e]; },
+        [&](std::int64_t e) { return segment[e]; }, rows_per_piece);
+    run_tasks(std::ssize(pieces), 4 * kept * d * h, [&](std::int64_t i) {
+      const auto [e, first, count] = pieces[static_cast<std::size_t>(i)];
+      float* rows = inputs.data_ptr<float>() + first * d;
+      float* hid = hidden.data_ptr<float>() + first * h;
+      float* out = outputs.data_ptr<float>() + first * d;
+      gather_rows(x.data_ptr<float>(), d, slots + first, count, top_k, rows);
+      // Row-major (count x h) = bias + rows (count x d) . w1[e] (d x h), as column-major C^T.
+      fill_rows(b1.data_ptr<float>() + e * h, count, h, hid);
+      gemm(Transpose::no, Transpose::no, h, count, d, 1.0f, w1.data_ptr<float>() + e * d * h, h,
+           rows, d, 1.0f, hid, h);
+      for (std::int64_t j = 0; j < count * h; ++j)  // branch-free: signs are a coin toss
+        hid[j] = hid[j] > 0.0f ? hid[j] : 0.0f;
+      fill_rows(b2.data_ptr<float>() + e * d, count, d, out);
+      gemm(Transpose::no, Transpose::no, d, count, h, 1.0f, w2.data_ptr<float>() + e * h * d, d,
+           hid, h, 1.0f, out, d);
     });
     auto y = torch::empty({n, d}, x.options());
     const float* gate = weights.data_ptr<float>();
@@ -133,80 +157,89 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
         outputs.data_ptr<float>(), b.position.data_ptr<std::int64_t>(), n, top_k, d,
         [gate](std::int64_t s) { return gate[s]; }, y.data_ptr<float>());
     context->save_for_backward(
-        {x, weights, w1, w2, hidden, outputs, b.slots, b.segment, b.position});
+        {inputs, weights, w1, w2, hidden, outputs, b.slots, b.segment, b.position});
     return y;
   }
 
   static tensor_list backward(AutogradContext* context, tensor_list grads) {
     const auto saved = context->get_saved_variables();
-    const torch::Tensor &x = saved[0], &weights = saved[1], &w1 = saved[2], &w2 = saved[3];
+    const torch::Tensor &inputs = saved[0], &weights = saved[1], &w1 = saved[2], &w2 = saved[3];
     const torch::Tensor &hidden = saved[4], &outputs = saved[5];
     const std::int64_t* slots = saved[6].data_ptr<std::int64_t>();
     const std::int64_t* segment = saved[7].data_ptr<std::int64_t>();
     const std::int64_t* position = saved[8].data_ptr<std::int64_t>();
     const torch::Tensor grad_y = grads[0].contiguous();
-    const std::int64_t n = x.size(0), d = x.size(1), h = w1.size(2), experts = w1.size(0);
-    const std::int64_t top_k = weights.size(1);
+    const std::int64_t n = weights.size(0), top_k = weights.size(1);
+    const std::int64_t d = w1.size(1), h = w1.size(2), experts = w1.size(0);
+    const std::int64_t kept = inputs.size(0);
     const float* dy = grad_y.data_ptr<float>();
+    const float* gate = weights.data_ptr<float>();
+    const auto segment_size = [&](std::int64_t e) { return segment[e + 1] - segment[e]; };
 
-    // d weights[s] = <dy[token], expert output of s>; dropped slots get none.
+    // By rows: each slot's output gradient, its gate weight's gradient, and back through both
+    // layers to the slot's input. Dropped slots get no gradient.
     auto grad_weights = torch::zeros_like(weights);
-    float* dw = grad_weights.data_ptr<float>();
-    const float* out = outputs.data_ptr<float>();
-    at::parallel_for(0, n * top_k, 1024, [&](std::int64_t begin, std::int64_t end) {
-      for (std::int64_t s = begin; s < end; ++s) {
-        if (position[s] < 0) continue;
-        const float* a = dy + (s / top_k) * d;
-        const float* o = out + position[s] * d;
+    auto grad_out = torch::empty({kept, d}, inputs.options());     // gate weight * dy per slot
+    auto grad_hidden = torch::empty({kept, h}, inputs.options());  // through the ReLU
+    auto grad_slots = torch::empty({kept, d}, inputs.options());
+    const std::vector<Piece> rows = cut_pieces(
+        experts, segment_size, [&](std::int64_t e) { return segment[e]; }, rows_per_piece);
+    run_tasks(std::ssize(rows), 4 * kept * d * h, [&](std::int64_t i) {
+      const auto [e, first, count] = rows[static_cast<std::size_t>(i)];
+      float* g = grad_out.data_ptr<float>() + first * d;
+      float* dw = grad_weights.data_ptr<float>();
+      for (std::int64_t r = 0; r < count; ++r) {
+        const std::int64_t s = slots[first + r];
+        const float* from = dy + (s / top_k) * d;
+        const float* o = outputs.data_ptr<float>() + (first + r) * d;
+        const float w = gate[s];
         float dot = 0.0f;
-        for (std::int64_t c = 0; c < d; ++c)
-          dot += a[c] * o[c];
+        for (std::int64_t c = 0; c < d; ++c) {
+          dot += from[c] * o[c];
+          g[r * d + c] = w * from[c];
+        }
         dw[s] = dot;
       }
+      const float* hid = hidden.data_ptr<float>() + first * h;
+      float* dh = grad_hidden.data_ptr<float>() + first * h;
+      gemm(Transpose::yes, Transpose::no, h, count, d, 1.0f, w2.data_ptr<float>() + e * h * d, d, g,
+           d, 0.0f, dh, h);
+      for (std::int64_t j = 0; j < count * h; ++j)
+        dh[j] = hid[j] > 0.0f ? dh[j] : 0.0f;
+      gemm(Transpose::yes, Transpose::no, d, count, h, 1.0f, w1.data_ptr<float>() + e * d * h, h,
+           dh, h, 0.0f, grad_slots.data_ptr<float>() + first * d, d);
     });
 
-    auto grad_w1 = torch::zeros_like(w1), grad_b1 = torch::zeros({experts, h}, x.options());
-    auto grad_w2 = torch::zeros_like(w2), grad_b2 = torch::zeros({experts, d}, x.options());
-    auto grad_slots = torch::empty({saved[6].numel(), d}, x.options());  // d x per kept slot
-    const float* gate = weights.data_ptr<float>();
-    const std::int64_t grain = task_grain(experts, 8 * saved[6].numel() * d * h / experts);
-    at::parallel_for(0, experts, grain, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> rows, grad_out, grad_hidden;
-      for (std::int64_t e = begin; e < end; ++e) {
-        const std::int64_t first = segment[e], count = segment[e + 1] - first;
-        if (count == 0) continue;
-        rows.resize(static_cast<std::size_t>(count * d));
-        grad_out.resize(rows.size());
-        grad_hidden.resize(static_cast<std::size_t>(count * h));
-        gather_rows(x.data_ptr<float>(), d, slots + first, count, top_k, rows.data());
-        for (std::int64_t r = 0; r < count; ++r) {
-          const std::int64_t s = slots[first + r];
-          const float w = gate[s];
-          const float* from = dy + (s / top_k) * d;
-          for (std::int64_t c = 0; c < d; ++c)
-            grad_out[r * d + c] = w * from[c];
-        }
-        const float* hid = hidden.data_ptr<float>() + first * h;
-        const float* w1e = w1.data_ptr<float>() + e * d * h;
-        const float* w2e = w2.data_ptr<float>() + e * h * d;
-        // dw2 (h x d) = hid^T grad_out; db2 = column sums of grad_out.
-        gemm(Transpose::no, Transpose::yes, d, h, count, 1.0f, grad_out.data(), d, hid, h, 0.0f,
-             grad_w2.data_ptr<float>() + e * h * d, d);
-        add_column_sums(grad_out.data(), count, d, grad_b2.data_ptr<float>() + e * d);
-        // d hidden = grad_out w2^T, through the ReLU.
-        gemm(Transpose::yes, Transpose::no, h, count, d, 1.0f, w2e, d, grad_out.data(), d, 0.0f,
-             grad_hidden.data(), h);
-        for (std::int64_t i = 0; i < count * h; ++i)
-          grad_hidden[i] = hid[i] > 0.0f ? grad_hidden[i] : 0.0f;
-        // dw1 (d x h) = rows^T d hidden; db1; d rows = d hidden w1^T.
-        gemm(Transpose::no, Transpose::yes, h, d, count, 1.0f, grad_hidden.data(), h, rows.data(),
-             d, 0.0f, grad_w1.data_ptr<float>() + e * d * h, h);
-        add_column_sums(grad_hidden.data(), count, h, grad_b1.data_ptr<float>() + e * h);
-        gemm(Transpose::yes, Transpose::no, d, count, h, 1.0f, w1e, h, grad_hidden.data(), h, 0.0f,
-             grad_slots.data_ptr<float>() + first * d, d);
+    // By hidden units: the weight gradients, each a sum over the expert's slots, so that no
+    // two pieces write the same element.
+    auto grad_w1 = torch::empty_like(w1), grad_b1 = torch::zeros({experts, h}, inputs.options());
+    auto grad_w2 = torch::empty_like(w2), grad_b2 = torch::zeros({experts, d}, inputs.options());
+    const std::vector<Piece> columns = cut_pieces(
+        experts, [h](std::int64_t) { return h; }, [](std::int64_t) { return 0; }, hidden_per_piece);
+    run_tasks(std::ssize(columns), 4 * kept * d * h, [&](std::int64_t i) {
+      const auto [e, first, count] = columns[static_cast<std::size_t>(i)];
+      const std::int64_t slot = segment[e], served = segment_size(e);
+      float* dw1 = grad_w1.data_ptr<float>() + e * d * h + first;
+      float* dw2 = grad_w2.data_ptr<float>() + e * h * d + first * d;
+      if (served == 0) {  // an expert no slot reached learns nothing
+        std::fill_n(dw2, count * d, 0.0f);
+        for (std::int64_t r = 0; r < d; ++r)
+          std::fill_n(dw1 + r * h, count, 0.0f);
+        return;
       }
+      const float* g = grad_out.data_ptr<float>() + slot * d;
+      const float* dh = grad_hidden.data_ptr<float>() + slot * h + first;
+      // dw2[first .. first + count) (count x d) = hid[:, first ..]^T grad_out.
+      gemm(Transpose::no, Transpose::yes, d, count, served, 1.0f, g, d,
+           hidden.data_ptr<float>() + slot * h + first, h, 0.0f, dw2, d);
+      // dw1[:, first .. first + count) (d x count) = rows^T d hidden[:, first ..].
+      gemm(Transpose::no, Transpose::yes, count, d, served, 1.0f, dh, h,
+           inputs.data_ptr<float>() + slot * d, d, 0.0f, dw1, h);
+      add_column_sums(dh, served, count, h, grad_b1.data_ptr<float>() + e * h + first);
+      if (first == 0) add_column_sums(g, served, d, d, grad_b2.data_ptr<float>() + e * d);
     });
-    auto grad_x = torch::empty_like(x);
+
+    auto grad_x = torch::empty({n, d}, inputs.options());
     combine_slots(
         grad_slots.data_ptr<float>(), position, n, top_k, d, [](std::int64_t) { return 1.0f; },
         grad_x.data_ptr<float>());

@@ -221,12 +221,6 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
       const std::int64_t slot = segment[e], served = segment_size(e);
       float* dw1 = grad_w1.data_ptr<float>() + e * d * h + first;
       float* dw2 = grad_w2.data_ptr<float>() + e * h * d + first * d;
-      if (served == 0) {  // an expert no slot reached learns nothing
-        std::fill_n(dw2, count * d, 0.0f);
-        for (std::int64_t r = 0; r < d; ++r)
-          std::fill_n(dw1 + r * h, count, 0.0f);
-        return;
-      }
       const float* g = grad_out.data_ptr<float>() + slot * d;
       const float* dh = grad_hidden.data_ptr<float>() + slot * h + first;
       // dw2[first .. first + count) (count x d) = hid[:, first ..]^T grad_out.

@@ -10,10 +10,10 @@ namespace requip::moe::detail {
 // weights w1 (E, d, h), b1 (E, h), w2 (E, h, d), b2 (E, d). Slots are bucketed by expert in
 // token order, and with `capacity` > 0 an expert serves only its first `capacity` slots.
 //
-// One kernel for the whole bank, forward and backward: each expert's segment is gathered,
-// run through both layers with bias and ReLU applied in cache, and kept whole on one thread,
-// so a pass costs one parallel region instead of a fork and join per small GEMM and per
-// elementwise op. Differentiable in x, weights and every parameter.
+// One kernel for the whole bank, forward and backward: each expert's segment is gathered and
+// run through both layers with bias and ReLU applied in cache, in pieces that the threads take
+// as they finish, so a pass costs a parallel region or two instead of a fork and join per
+// small GEMM and per elementwise op. Differentiable in x, weights and every parameter.
 torch::Tensor grouped_experts(const torch::Tensor& x, const torch::Tensor& indices,
                               const torch::Tensor& weights, const torch::Tensor& w1,
                               const torch::Tensor& b1, const torch::Tensor& w2,

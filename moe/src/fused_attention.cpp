@@ -112,13 +112,16 @@ void weighted_values(const Head& head, std::int64_t head_size, const float* weig
   }
 }
 
-// The dropout factors of a (t x t) causal head whose elements start at `first` of the draw:
-// drawn at and below the diagonal only, zero above it.
-void causal_factors(const DropoutDraw& draw, std::uint64_t first, std::int64_t t, float* factors) {
+// A (t x t) causal head's dropout, its elements starting at `first` of the draw: factors
+// drawn at and below the diagonal only (zero above), and weights := probs * factors.
+void causal_dropout(const DropoutDraw& draw, std::uint64_t first, std::int64_t t,
+                    const float* probs, float* factors, float* weights) {
   for (std::int64_t i = 0; i < t; ++i) {
     draw.fill(factors + i * t, first + static_cast<std::uint64_t>(i * t), i + 1);
     std::fill(factors + i * t + i + 1, factors + (i + 1) * t, 0.0f);
   }
+  for (std::int64_t i = 0; i < t * t; ++i)
+    weights[i] = factors[i] * probs[i];
 }
 
 struct Shape {
@@ -146,16 +149,13 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
     const std::int64_t heads = s.batch * n_head;
     const std::int64_t grain = task_grain(heads, 4 * area * s.head_size());
     at::parallel_for(0, heads, grain, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> weights(dropping ? static_cast<std::size_t>(area) : 0);
+      std::vector<float> factors(dropping ? static_cast<std::size_t>(area) : 0);
+      std::vector<float> weights(factors.size());
       for (std::int64_t bh = begin; bh < end; ++bh) {
         const Head head = head_of(input.data_ptr<float>(), s, bh);
         float* p = probs.data_ptr<float>() + bh * area;
         attention_probabilities(head, s.head_size(), s.scale(), p);
-        if (dropping) {
-          causal_factors(draw, bh * area, s.time, weights.data());
-          for (std::int64_t i = 0; i < area; ++i)
-            weights[i] *= p[i];
-        }
+        if (dropping) causal_dropout(draw, bh * area, s.time, p, factors.data(), weights.data());
         weighted_values(
             head, s.head_size(), dropping ? weights.data() : p,
             y.data_ptr<float>() + (bh / n_head) * s.time * s.width + (bh % n_head) * s.head_size(),
@@ -202,11 +202,7 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
         float* dk = dq + s.width;
         float* dv = dq + 2 * s.width;
         const std::int64_t ld = 3 * s.width;
-        if (dropping) {
-          causal_factors(draw, bh * area, t, factors.data());
-          for (std::int64_t i = 0; i < area; ++i)
-            weights[i] = factors[i] * p[i];
-        }
+        if (dropping) causal_dropout(draw, bh * area, t, p, factors.data(), weights.data());
         const float* used = dropping ? weights.data() : p;
         float* dp = grad_scores.data();
         for (std::int64_t i0 = 0; i0 < t; i0 += row_block) {

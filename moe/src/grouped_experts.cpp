@@ -97,24 +97,36 @@ struct Piece {
   std::int64_t expert, first, count;
 };
 
-// Every expert's range [begin[e], begin[e] + size(e)) cut into pieces of at most `most`: pieces
-// big enough for a GEMM to run at speed, and enough of them for the threads to share evenly
+// Appends [first, first + total) of `expert` cut into pieces of at most `most`: pieces big
+// enough for a GEMM to run at speed, and enough of them for the threads to share evenly
 // however the gate spread the tokens. The cut depends on the shapes alone, not on the threads.
-template <typename Size, typename Begin>
-std::vector<Piece> cut_pieces(std::int64_t experts, Size size, Begin begin, std::int64_t most) {
-  std::vector<Piece> pieces;
-  for (std::int64_t e = 0; e < experts; ++e) {
-    const std::int64_t total = size(e), parts = (total + most - 1) / most;
-    for (std::int64_t p = 0; p < parts; ++p) {
-      const std::int64_t from = total * p / parts, to = total * (p + 1) / parts;
-      pieces.push_back({e, begin(e) + from, to - from});
-    }
+void cut_range(std::int64_t expert, std::int64_t first, std::int64_t total, std::int64_t most,
+               std::vector<Piece>& pieces) {
+  const std::int64_t parts = (total + most - 1) / most;
+  for (std::int64_t p = 0; p < parts; ++p) {
+    const std::int64_t from = total * p / parts, to = total * (p + 1) / parts;
+    pieces.push_back({expert, first + from, to - from});
   }
-  return pieces;
 }
 
 constexpr std::int64_t rows_per_piece = 256;
 constexpr std::int64_t hidden_per_piece = 128;
+
+// Each expert's kept slots, segment[e] .. segment[e + 1), in pieces of rows.
+std::vector<Piece> slot_pieces(const std::int64_t* segment, std::int64_t experts) {
+  std::vector<Piece> pieces;
+  for (std::int64_t e = 0; e < experts; ++e)
+    cut_range(e, segment[e], segment[e + 1] - segment[e], rows_per_piece, pieces);
+  return pieces;
+}
+
+// Each expert's hidden units 0 .. h, in pieces of columns.
+std::vector<Piece> hidden_pieces(std::int64_t experts, std::int64_t h) {
+  std::vector<Piece> pieces;
+  for (std::int64_t e = 0; e < experts; ++e)
+    cut_range(e, 0, h, hidden_per_piece, pieces);
+  return pieces;
+}
 
 class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
  public:
@@ -132,9 +144,7 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     auto outputs = torch::empty({kept, d}, x.options());  // unweighted expert outputs
     const std::int64_t* segment = b.segment.data_ptr<std::int64_t>();
     const std::int64_t* slots = b.slots.data_ptr<std::int64_t>();
-    const std::vector<Piece> pieces = cut_pieces(
-        w1.size(0), [&](std::int64_t e) { return segment[e + 1] - segment[e]; },
-        [&](std::int64_t e) { return segment[e]; }, rows_per_piece);
+    const std::vector<Piece> pieces = slot_pieces(segment, w1.size(0));
     run_tasks(std::ssize(pieces), 4 * kept * d * h, [&](std::int64_t i) {
       const auto [e, first, count] = pieces[static_cast<std::size_t>(i)];
       float* rows = inputs.data_ptr<float>() + first * d;
@@ -174,7 +184,6 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     const std::int64_t kept = inputs.size(0);
     const float* dy = grad_y.data_ptr<float>();
     const float* gate = weights.data_ptr<float>();
-    const auto segment_size = [&](std::int64_t e) { return segment[e + 1] - segment[e]; };
 
     // By rows: each slot's output gradient, its gate weight's gradient, and back through both
     // layers to the slot's input. Dropped slots get no gradient.
@@ -182,8 +191,7 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     auto grad_out = torch::empty({kept, d}, inputs.options());     // gate weight * dy per slot
     auto grad_hidden = torch::empty({kept, h}, inputs.options());  // through the ReLU
     auto grad_slots = torch::empty({kept, d}, inputs.options());
-    const std::vector<Piece> rows = cut_pieces(
-        experts, segment_size, [&](std::int64_t e) { return segment[e]; }, rows_per_piece);
+    const std::vector<Piece> rows = slot_pieces(segment, experts);
     run_tasks(std::ssize(rows), 4 * kept * d * h, [&](std::int64_t i) {
       const auto [e, first, count] = rows[static_cast<std::size_t>(i)];
       float* g = grad_out.data_ptr<float>() + first * d;
@@ -214,11 +222,10 @@ class GroupedExperts : public torch::autograd::Function<GroupedExperts> {
     // two pieces write the same element.
     auto grad_w1 = torch::empty_like(w1), grad_b1 = torch::zeros({experts, h}, inputs.options());
     auto grad_w2 = torch::empty_like(w2), grad_b2 = torch::zeros({experts, d}, inputs.options());
-    const std::vector<Piece> columns = cut_pieces(
-        experts, [h](std::int64_t) { return h; }, [](std::int64_t) { return 0; }, hidden_per_piece);
+    const std::vector<Piece> columns = hidden_pieces(experts, h);
     run_tasks(std::ssize(columns), 4 * kept * d * h, [&](std::int64_t i) {
       const auto [e, first, count] = columns[static_cast<std::size_t>(i)];
-      const std::int64_t slot = segment[e], served = segment_size(e);
+      const std::int64_t slot = segment[e], served = segment[e + 1] - slot;
       float* dw1 = grad_w1.data_ptr<float>() + e * d * h + first;
       float* dw2 = grad_w2.data_ptr<float>() + e * h * d + first * d;
       const float* g = grad_out.data_ptr<float>() + slot * d;

@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "bench.hpp"
+#include "fma_peak.hpp"
 #include "moe_timing.hpp"
 #include "requip/moe/sparse_moe.hpp"
 
@@ -14,6 +16,11 @@ namespace {
 
 struct LayerShape {
   int64_t tokens, d_model, experts, top_k;
+  // Multiply-adds of the experts' two GEMMs (x2 flops), k slots per token, hidden 4d; the gate
+  // and biases are under 1% of it. The dense-equivalent FFN does the same.
+  double forward_flop_per_token() const {
+    return 2.0 * 2.0 * static_cast<double>(top_k * d_model * 4 * d_model);
+  }
 };
 
 // The seed's layer (32 x 128 tokens, n_embed 128) and a wider one where GEMMs dominate.
@@ -88,20 +95,30 @@ std::pair<double, double> measure_small(int64_t tokens, int repeats) {
   return {figures[0], figures[1]};
 }
 
-void print_table(const std::vector<LayerShape>& shapes, const std::vector<LayerFigures>& figures) {
-  fmt::print("{:>6} {:>4} {:>3} {:>2} | {:>16} {:>16} | {:>7} {:>7} | {:>7} {:>7}\n", "tokens", "d",
-             "E", "k", "pass", "grouped tok/s", "/naive", "/dense", "naive", "dense");
+// Each contender's share of the CPU's fp32 peak, and the ceiling: the most any kernel doing
+// the same flops could beat the naive loop by on this machine.
+void print_table(const std::vector<LayerShape>& shapes, const std::vector<LayerFigures>& figures,
+                 double peak_gflop_s) {
+  fmt::print("{:>6} {:>4} {:>3} {:>2} | {:>16} {:>14} | {:>7} {:>7} | {:>7} {:>7} | {:>19}\n",
+             "tokens", "d", "E", "k", "pass", "grouped tok/s", "/naive", "/dense", "naive", "dense",
+             "% of peak g/n/d");
   for (std::size_t i = 0; i < figures.size(); ++i) {
     const auto& s = shapes[i];
     const auto& f = figures[i];
-    const auto row = [&](const char* pass, double grouped, double naive, double dense) {
+    const auto row = [&](const char* pass, double flop_per_token, double grouped, double naive,
+                         double dense) {
+      const auto share = [&](double tok_s) {
+        return 100 * tok_s * flop_per_token / 1e9 / peak_gflop_s;
+      };
       fmt::print(
-          "{:>6} {:>4} {:>3} {:>2} | {:>16} {:>16.0f} | {:>6.2f}x {:>6.2f}x | {:>7.0f} {:>7.0f}\n",
+          "{:>6} {:>4} {:>3} {:>2} | {:>16} {:>14.0f} | {:>6.2f}x {:>6.2f}x | {:>7.0f} {:>7.0f} | "
+          "{:>5.0f} {:>5.0f} {:>5.0f}   ceiling {:.2f}x\n",
           s.tokens, s.d_model, s.experts, s.top_k, pass, grouped, grouped / naive, grouped / dense,
-          naive, dense);
+          naive, dense, share(grouped), share(naive), share(dense), 100 / share(naive));
     };
-    row("forward", f.grouped_fwd, f.naive_fwd, f.dense_fwd);
-    row("forward+backward", f.grouped_fwdbwd, f.naive_fwdbwd, f.dense_fwdbwd);
+    const double forward = s.forward_flop_per_token();
+    row("forward", forward, f.grouped_fwd, f.naive_fwd, f.dense_fwd);
+    row("forward+backward", 3 * forward, f.grouped_fwdbwd, f.naive_fwdbwd, f.dense_fwdbwd);
   }
 }
 
@@ -126,12 +143,16 @@ void add_bench_moe(CLI::App& bench) {
       ->capture_default_str();
   command->callback([json, threads, repeats, tokens] {
     use_threads(*threads);
+    // The peak is probed around every shape and the best kept: another tenant can only slow
+    // a probe, and one probe alone may fall in a busy moment the layers then miss.
+    double peak = fp32_fma_peak_gflop_s(*threads);
     torch::manual_seed(0);
     const auto shapes = layer_shapes(*tokens);
     std::vector<LayerFigures> figures;
     for (const auto& shape : shapes) {
       std::cerr << fmt::format("bench moe: {} tokens, d={} ...\n", shape.tokens, shape.d_model);
       figures.push_back(measure(shape, *repeats));
+      peak = std::max(peak, fp32_fma_peak_gflop_s(*threads));
     }
     std::cerr << "bench moe: small batches ...\n";
     std::vector<std::pair<double, double>> small;
@@ -139,7 +160,8 @@ void add_bench_moe(CLI::App& bench) {
       small.push_back(measure_small(tokens, *repeats));
 
     if (*json) {
-      nlohmann::json out{{"shapes", nlohmann::json::array()},
+      nlohmann::json out{{"fp32_fma_peak_gflop_s", peak},
+                         {"shapes", nlohmann::json::array()},
                          {"small_batches", nlohmann::json::array()}};
       for (std::size_t i = 0; i < figures.size(); ++i) {
         const auto& s = shapes[i];
@@ -148,6 +170,7 @@ void add_bench_moe(CLI::App& bench) {
                                  {"d", s.d_model},
                                  {"experts", s.experts},
                                  {"top_k", s.top_k},
+                                 {"fwd_flop_per_token", s.forward_flop_per_token()},
                                  {"grouped_fwd_tok_s", f.grouped_fwd},
                                  {"naive_fwd_tok_s", f.naive_fwd},
                                  {"dense_fwd_tok_s", f.dense_fwd},
@@ -162,9 +185,11 @@ void add_bench_moe(CLI::App& bench) {
       fmt::print("{}\n", out.dump());
       return;
     }
-    fmt::print("sparse MoE layer, {} threads, median of {} runs, fresh random input per run\n",
-               *threads, *repeats);
-    print_table(shapes, figures);
+    fmt::print(
+        "sparse MoE layer, {} threads, median of {} runs, fresh random input per run\n"
+        "fp32 FMA peak of {} threads in this run: {:.1f} GFLOP/s\n",
+        *threads, *repeats, *threads, peak);
+    print_table(shapes, figures, peak);
     fmt::print(
         "\nsmall batches, d=128, E=8, k=2, forward (automatic dispatch gathers up to {} "
         "slots):\n{:>6} {:>14} {:>14} {:>9}\n",

@@ -113,7 +113,8 @@ void weighted_values(const Head& head, std::int64_t head_size, const float* weig
 }
 
 // A (t x t) causal head's dropout, its elements starting at `first` of the draw: factors
-// drawn at and below the diagonal only (zero above), and weights := probs * factors.
+// drawn at and below the diagonal only (zero above), and weights := probs * factors. Forward,
+// which needs no factors afterwards, passes one buffer as both.
 void causal_dropout(const DropoutDraw& draw, std::uint64_t first, std::int64_t t,
                     const float* probs, float* factors, float* weights) {
   for (std::int64_t i = 0; i < t; ++i) {
@@ -149,13 +150,12 @@ class FusedCausalAttention : public torch::autograd::Function<FusedCausalAttenti
     const std::int64_t heads = s.batch * n_head;
     const std::int64_t grain = task_grain(heads, 4 * area * s.head_size());
     at::parallel_for(0, heads, grain, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> factors(dropping ? static_cast<std::size_t>(area) : 0);
-      std::vector<float> weights(factors.size());
+      std::vector<float> weights(dropping ? static_cast<std::size_t>(area) : 0);
       for (std::int64_t bh = begin; bh < end; ++bh) {
         const Head head = head_of(input.data_ptr<float>(), s, bh);
         float* p = probs.data_ptr<float>() + bh * area;
         attention_probabilities(head, s.head_size(), s.scale(), p);
-        if (dropping) causal_dropout(draw, bh * area, s.time, p, factors.data(), weights.data());
+        if (dropping) causal_dropout(draw, bh * area, s.time, p, weights.data(), weights.data());
         weighted_values(
             head, s.head_size(), dropping ? weights.data() : p,
             y.data_ptr<float>() + (bh / n_head) * s.time * s.width + (bh % n_head) * s.head_size(),

@@ -1,10 +1,12 @@
 #include "api.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 
 #include "json_error.hpp"
+#include "json_text.hpp"
 #include "openai.hpp"
 #include "turn_json.hpp"
 
@@ -54,9 +56,11 @@ Response Api::reply(const Request& request, http::status status, std::string bod
 
 Response Api::error(const Request& request, http::status status, std::string_view message) const {
   const bool auth_failed = status == http::status::unauthorized;
-  Response response =
-      reply(request, status,
-            error_json(message, auth_failed ? "authentication_error" : "invalid_request_error"));
+  const std::string_view type = auth_failed ? "authentication_error"
+                                : http::to_status_class(status) == http::status_class::server_error
+                                    ? "server_error"
+                                    : "invalid_request_error";
+  Response response = reply(request, status, error_json(message, type));
   if (auth_failed) response.set(http::field::www_authenticate, "Bearer");
   return response;
 }
@@ -72,12 +76,25 @@ TurnResult Api::converse(const std::string& session, std::string_view text) {
     auto pushed = turn_json(turn);
     pushed["type"] = "turn";
     pushed["text"] = text;
-    streams_.publish(session, pushed.dump());
+    streams_.publish(session, json_text(pushed));
   }
   return turn;
 }
 
 Response Api::handle(const Request& request) {
+  // The one barrier between a request and the server: whatever a handler throws ends as a
+  // 500 for this request, never as std::terminate for every session.
+  try {
+    return route(request);
+  } catch (const std::exception& failure) {
+    spdlog::error("answering {} {}: {}", http::to_string(request.method()),
+                  json_text(std::string(request.target())), failure.what());
+    return error(request, http::status::internal_server_error,
+                 fmt::format("the server failed to answer this request: {}", failure.what()));
+  }
+}
+
+Response Api::route(const Request& request) {
   const std::string_view path = path_of(request.target());
   const auto expect = [&](http::verb method) -> std::optional<Response> {
     if (request.method() == method) return std::nullopt;
@@ -88,12 +105,12 @@ Response Api::handle(const Request& request) {
     if (auto refused = expect(http::verb::get)) return *refused;
     const nlohmann::json health = {
         {"status", "ok"}, {"sessions", conversations_.sessions()}, {"streams", streams_.streams()}};
-    return reply(request, http::status::ok, health.dump());
+    return reply(request, http::status::ok, json_text(health));
   }
   if (!authorized(request)) return unauthorized(request);
   if (path == "/v1/skills") {
     if (auto refused = expect(http::verb::get)) return *refused;
-    return reply(request, http::status::ok, skills_json(conversations_.skills()).dump());
+    return reply(request, http::status::ok, json_text(skills_json(conversations_.skills())));
   }
   if (path == "/v1/chat/completions") {
     if (auto refused = expect(http::verb::post)) return *refused;
@@ -118,7 +135,7 @@ Response Api::messages(const Request& request, const std::string& session) {
   try {
     const TurnResult turn = converse(session, text_of_message(request.body()));
     if (!turn.error.empty()) return error(request, http::status::bad_request, turn.error);
-    return reply(request, http::status::ok, turn_json(turn).dump());
+    return reply(request, http::status::ok, json_text(turn_json(turn)));
   } catch (const BadRequest& bad) {
     return error(request, http::status::bad_request, bad.what());
   }

@@ -22,6 +22,7 @@ class Api {
  public:
   Api(Conversations& conversations, StreamHub& streams, const ServerOptions& options);
 
+  // Never throws: a failure inside a handler is a 500 with a JSON error.
   Response handle(const Request& request);
   // The session a WebSocket target /v1/sessions/{id}/stream names, if that is what it is.
   static std::optional<std::string> stream_session(std::string_view target);
@@ -32,6 +33,7 @@ class Api {
   TurnResult converse(const std::string& session, std::string_view text);
 
  private:
+  Response route(const Request& request);
   Response messages(const Request& request, const std::string& session);
   Response completions(const Request& request);
   Response reply(const Request& request, http::status status, std::string body,

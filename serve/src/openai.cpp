@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_error.hpp"
+#include "json_text.hpp"
 #include "turn_json.hpp"
 
 namespace requip::serve {
@@ -18,8 +19,9 @@ std::string content_text(const nlohmann::json& content) {
     throw BadRequest("message \"content\" must be a string or a list of parts");
   std::string text;
   for (const auto& part : content) {
-    if (part.is_object() && part.value("type", "") == "text" && part.contains("text") &&
-        part["text"].is_string()) {
+    // Comparing with a string never throws, whatever type the client sent.
+    if (part.is_object() && part.contains("type") && part["type"] == "text" &&
+        part.contains("text") && part["text"].is_string()) {
       text += part["text"].get<std::string>();
     }
   }
@@ -62,6 +64,8 @@ CompletionRequest parse_completion_request(std::string_view body, std::string_vi
     if (message["role"] == "user") request.text = content_text(message["content"]);
   }
   if (request.text.empty()) throw BadRequest("no user message with text in \"messages\"");
+  if (json.contains("model") && !json["model"].is_string())
+    throw BadRequest("\"model\" must be a string");
   request.model = json.value("model", "requip");
   if (json.contains("stream") && !json["stream"].is_boolean()) {
     throw BadRequest("\"stream\" must be true or false");
@@ -81,21 +85,19 @@ CompletionRequest parse_completion_request(std::string_view body, std::string_vi
 std::string completion_json(const CompletionRequest& request, const CompletionId& id,
                             const TurnResult& turn) {
   const nlohmann::json message = {{"role", "assistant"}, {"content", joined(turn.replies)}};
-  return nlohmann::json{
-      {"id", id.id},
-      {"object", "chat.completion"},
-      {"created", id.created},
-      {"model", request.model},
-      {"choices", {{{"index", 0}, {"message", message}, {"finish_reason", "stop"}}}},
-      {"requip", turn_json(turn)}}
-      .dump();
+  return json_text({{"id", id.id},
+                    {"object", "chat.completion"},
+                    {"created", id.created},
+                    {"model", request.model},
+                    {"choices", {{{"index", 0}, {"message", message}, {"finish_reason", "stop"}}}},
+                    {"requip", turn_json(turn)}});
 }
 
 std::string completion_events(const CompletionRequest& request, const CompletionId& id,
                               const TurnResult& turn) {
   std::string events;
   const auto event = [&events](const nlohmann::json& data) {
-    events += fmt::format("data: {}\n\n", data.dump());
+    events += fmt::format("data: {}\n\n", json_text(data));
   };
   event(chunk(request, id, {{"role", "assistant"}, {"content", ""}}, nullptr));
   for (std::size_t i = 0; i < turn.replies.size(); ++i) {

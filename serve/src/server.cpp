@@ -1,5 +1,6 @@
 #include "requip/serve/server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +11,7 @@
 
 #include "api.hpp"
 #include "connections.hpp"
+#include "json_text.hpp"
 #include "listener.hpp"
 #include "stream_hub.hpp"
 #include "turn_json.hpp"
@@ -50,7 +52,7 @@ struct Server::State {
       if (auto pushed = conversations.tick()) {
         nlohmann::json message = {
             {"type", "reminder"}, {"skill", pushed->skill}, {"replies", pushed->lines}};
-        streams.publish(pushed->session, message.dump());
+        streams.publish(pushed->session, json_text(message));
       }
       tick_later();
     });
@@ -112,11 +114,22 @@ void Server::run() {
   state.listener->start();
   state.tick_later();
   state.expire_later();
-  // The io_context runs out of work once every connection has closed after a stop().
+  // The io_context runs out of work once every connection has closed after a stop(). Each
+  // thread's entry is a barrier: a handler that throws costs its own connection only.
+  const auto serve = [&state] {
+    while (true) {
+      try {
+        state.io.run();
+        return;
+      } catch (const std::exception& failure) {
+        spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
+      }
+    }
+  };
   std::vector<std::thread> helpers;
   for (unsigned i = 1; i < std::max(1u, state.options.threads); ++i)
-    helpers.emplace_back([&state] { state.io.run(); });
-  state.io.run();
+    helpers.emplace_back(serve);
+  serve();
   for (auto& helper : helpers)
     helper.join();
 }

@@ -51,6 +51,10 @@ void StreamSession::on_read(beast::error_code error) {
     if (!turn.error.empty()) send(std::make_shared<const std::string>(error_json(turn.error)));
   } catch (const BadRequest& bad) {
     send(std::make_shared<const std::string>(error_json(bad.what())));
+  } catch (const std::exception& failure) {
+    // This frame's barrier: the stream and every other session go on.
+    send(std::make_shared<const std::string>(error_json(
+        std::string("the server failed to answer this frame: ") + failure.what(), "server_error")));
   }
   read();
 }

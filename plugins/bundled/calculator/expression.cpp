@@ -112,10 +112,23 @@ class Parser {
     }
   }
 
+  // Every recursion of the grammar passes through here, so one counter bounds the stack
+  // however the input nests: parentheses, function calls, signs or powers.
   double unary() {
-    if (accept('-')) return -unary();
-    if (accept('+')) return unary();
-    return power();
+    if (++depth_ > max_nesting) {
+      fail("the expression nests deeper than " + std::to_string(max_nesting) +
+           " levels: simplify it");
+    }
+    double value = 0;
+    if (accept('-')) {
+      value = -unary();
+    } else if (accept('+')) {
+      value = unary();
+    } else {
+      value = power();
+    }
+    --depth_;
+    return value;
   }
 
   double power() {
@@ -170,8 +183,11 @@ class Parser {
     fail("unknown name '" + std::string(name) + "'");
   }
 
+  static constexpr std::size_t max_nesting = 200;
+
   std::string_view text_;
   std::size_t at_ = 0;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace

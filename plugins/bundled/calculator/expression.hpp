@@ -16,7 +16,8 @@ class ExpressionError : public std::runtime_error {
 // constants pi and e, and the functions sqrt, cbrt, sin, cos, tan, asin, acos, atan, exp,
 // ln, log (base 10), log2, abs, floor, ceil, round, pow(x, y), min(x, y), max(x, y).
 // A recursive-descent parser: nothing is ever executed but arithmetic. Throws
-// ExpressionError for bad syntax, unknown names, and results that are not finite numbers.
+// ExpressionError for bad syntax, unknown names, nesting deeper than 200 levels, and
+// results that are not finite numbers.
 double evaluate(std::string_view expression);
 
 }  // namespace requip::calculator

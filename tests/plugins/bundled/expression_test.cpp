@@ -44,3 +44,21 @@ TEST_CASE("calculator expression: errors say what is wrong and where", "[plugins
   CHECK_THROWS_WITH(evaluate("2 3"), "unexpected '3' at position 2");
   CHECK_THROWS_AS(evaluate("system(\"ls\")"), ExpressionError);  // no code is ever run
 }
+
+TEST_CASE("calculator expression: nesting is bounded, so no input can overflow the stack",
+          "[plugins][calculator]") {
+  const auto nested = [](std::size_t depth, std::string_view open, std::string_view close) {
+    std::string text;
+    for (std::size_t i = 0; i < depth; ++i)
+      text += open;
+    text += "1";
+    for (std::size_t i = 0; i < depth; ++i)
+      text += close;
+    return text;
+  };
+  CHECK(evaluate(nested(150, "(", ")")) == 1);
+  CHECK_THROWS_WITH(evaluate(nested(15000, "(", ")")), Catch::Contains("nests deeper than 200"));
+  CHECK_THROWS_WITH(evaluate(nested(15000, "sqrt(", ")")), Catch::Contains("nests deeper"));
+  CHECK_THROWS_WITH(evaluate(nested(15000, "-", "")), Catch::Contains("nests deeper"));
+  CHECK_THROWS_WITH(evaluate(nested(15000, "2^", "")), Catch::Contains("nests deeper"));
+}

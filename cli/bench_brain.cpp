@@ -56,7 +56,7 @@ BrainFigures measure(int turns) {
   });
   const double with_brain = seconds_in([&] {
     for (int turn = 0; turn < turns; ++turn) {
-      sink += brain.think(inputs[static_cast<std::size_t>(turn % skill_count)]).lines.size();
+      sink += brain.converse(inputs[static_cast<std::size_t>(turn % skill_count)]).lines.size();
     }
   });
   if (sink == 0) throw std::runtime_error("benchmark skills never answered");

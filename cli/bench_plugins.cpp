@@ -10,6 +10,7 @@
 #include "bench.hpp"
 #include "plugin_folders.hpp"
 #include "requip/core/brain.hpp"
+#include "scratch_folder.hpp"
 
 namespace requip::cli {
 
@@ -20,26 +21,6 @@ using Clock = std::chrono::steady_clock;
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
-
-// A scratch plugin folder, removed with what is in it.
-class ScratchFolder {
- public:
-  ScratchFolder()
-      : path_(std::filesystem::temp_directory_path() /
-              fmt::format("requip-bench-plugins-{}", ::getpid())) {
-    std::filesystem::create_directories(path_);
-  }
-  ScratchFolder(const ScratchFolder&) = delete;
-  ScratchFolder& operator=(const ScratchFolder&) = delete;
-  ~ScratchFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct ReloadFigures {
   std::vector<double> reload_ms;  // from the rename into the folder to the swap being applied
@@ -60,17 +41,18 @@ struct TimedTurn {
 TimedTurn timed_turn(plugins::PluginHost& host, Brain& brain) {
   const auto start = Clock::now();
   const bool swapped = !host.apply_pending().empty();
-  const bool answered = brain.think("say hi").answered();
+  const bool answered = brain.converse("say hi").answered();
   return {ms_between(start, Clock::now()), swapped, answered};
 }
 
 ReloadFigures measure(const std::filesystem::path& library, int reloads) {
-  ScratchFolder folder;
+  ScratchFolder folder("bench-plugins");
   const auto installed = folder.path() / library.filename();
   const auto staging = folder.path() / (library.filename().string() + ".partial");
   std::filesystem::copy_file(library, installed);
-  Brain brain;
-  plugins::PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<Agent>();
+  plugins::PluginHost host(*agent, {{folder.path()}});
+  Brain brain(agent, std::string(Brain::local_user));
   if (!host.rescan().empty() && !brain.has("parrot")) {
     throw std::runtime_error("the bundled parrot plugin did not load from " + library.string());
   }

@@ -13,11 +13,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "bench.hpp"
+#include "bundled_agent.hpp"
 #include "requip/serve/server.hpp"
+#include "scratch_folder.hpp"
 
 namespace requip::cli {
 
@@ -29,11 +32,15 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// The cheapest skill that still runs a whole turn: the server is what is measured.
+// The cheapest skill that still runs a whole turn: the server is what is measured. "slow"
+// takes 200 ms, as a skill that waits on something would: the mixed scenario's slow turns.
 class EchoSkill final : public Skill {
  public:
+  static constexpr std::chrono::milliseconds slow_turn{200};
+
   std::string name() const override { return "echo"; }
   std::optional<Algorithm> input(const Stimulus& stimulus) override {
+    if (stimulus.ear == "slow") std::this_thread::sleep_for(slow_turn);
     return Algorithm::say(stimulus.ear);
   }
 };
@@ -43,17 +50,22 @@ struct LoadSettings {
   int streams = 1000;
   double seconds = 5;
   unsigned server_threads = 2;
+  unsigned turn_threads = 16;
+  int idle_conversations = 10'000;
 };
+
+// In the mixed scenario one connection in this many asks for the slow turn.
+constexpr int slow_one_in = 8;
 
 // One keep-alive connection posting turns back to back, timing each.
 class Poster : public std::enable_shared_from_this<Poster> {
  public:
-  Poster(net::io_context& io, std::string session, Clock::time_point until)
+  Poster(net::io_context& io, std::string session, std::string_view text, Clock::time_point until)
       : stream_(io), until_(until) {
     request_ = {http::verb::post, "/v1/sessions/" + session + "/messages", 11};
     request_.set(http::field::host, "127.0.0.1");
     request_.set(http::field::content_type, "application/json");
-    request_.body() = R"({"text": "ping"})";
+    request_.body() = nlohmann::json{{"text", text}}.dump();
     request_.prepare_payload();
   }
 
@@ -141,8 +153,8 @@ class StreamWatcher : public std::enable_shared_from_this<StreamWatcher> {
 };
 
 struct ServeFigures {
-  double requests_per_s;
-  double p99_ms;
+  double requests_per_s;  // of the fast connections
+  double p99_ms;          // of the fast connections
   double p50_ms;
   int websocket_sessions;  // open through the whole run
   long pushed;             // frames the streams received
@@ -167,11 +179,15 @@ double percentile(std::vector<double>& values, double fraction) {
   return values[static_cast<std::size_t>(at)];
 }
 
-ServeFigures measure(const LoadSettings& settings) {
+// With `mixed`, one connection in slow_one_in asks for 200 ms turns; the figures are the
+// other connections'.
+ServeFigures measure(const LoadSettings& settings, bool mixed) {
   raise_descriptor_limit(2 * (settings.connections + settings.streams) + 64);
-  Brain brain;
-  brain.add(std::make_shared<EchoSkill>());
-  serve::Conversations conversations(brain, nullptr);
+  auto agent = std::make_shared<Agent>();
+  agent->add(skill_factory<EchoSkill>());
+  serve::ConversationOptions turn_options;
+  turn_options.threads = settings.turn_threads;
+  serve::Conversations conversations(agent, turn_options);
   serve::ServerOptions options;
   options.port = 0;
   options.threads = settings.server_threads;
@@ -194,15 +210,18 @@ ServeFigures measure(const LoadSettings& settings) {
   const auto started = Clock::now();
   const auto until = started + std::chrono::duration_cast<Clock::duration>(
                                    std::chrono::duration<double>(settings.seconds));
-  std::vector<std::shared_ptr<Poster>> posters;
+  std::vector<std::shared_ptr<Poster>> posters;  // the fast ones
+  std::vector<std::shared_ptr<Poster>> slow;
   for (int i = 0; i < settings.connections; ++i) {
-    posters.push_back(
-        std::make_shared<Poster>(io, fmt::format("s{}", i % settings.streams), until));
-    posters.back()->start(endpoint);
+    const bool slow_one = mixed && i % slow_one_in == 0;
+    auto poster = std::make_shared<Poster>(io, fmt::format("s{}", i % settings.streams),
+                                           slow_one ? "slow" : "ping", until);
+    poster->start(endpoint);
+    (slow_one ? slow : posters).push_back(std::move(poster));
   }
   // Watchers read for ever, so the loop is bounded by time: the deadline, then the last
   // answers in flight.
-  io.run_until(until + std::chrono::milliseconds(500));
+  io.run_until(until + EchoSkill::slow_turn + std::chrono::milliseconds(500));
   std::vector<double> latencies;
   long answered = 0;
   for (const auto& poster : posters) {
@@ -222,6 +241,31 @@ ServeFigures measure(const LoadSettings& settings) {
   io.run_for(std::chrono::milliseconds(200));
   serving.join();
   return figures;
+}
+
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// What an idle conversation holds with the bundled skills and the router: `count`
+// conversations each answer one greeting (making the instances it needs), then stay open.
+double idle_conversation_bytes(int count) {
+  ScratchFolder scratch("bench-serve");
+  BundledAgent bundled(scratch.path() / "requip.db", scratch.path().string(), true);
+  serve::Conversations conversations(bundled.agent);
+  conversations.converse("warm", "hello");  // the gate trained, the libraries loaded
+  const std::size_t before = resident_bytes();
+  for (int i = 0; i < count; ++i)
+    conversations.converse(fmt::format("idle{}", i), "hello");
+  const std::size_t after = resident_bytes();
+  if (conversations.sessions() != static_cast<std::size_t>(count) + 1) {
+    throw std::runtime_error(fmt::format("bench serve: {} of {} conversations stayed open",
+                                         conversations.sessions(), count + 1));
+  }
+  return static_cast<double>(after - before) / count;
 }
 
 }  // namespace
@@ -244,22 +288,44 @@ void add_bench_serve(CLI::App& bench) {
   command->add_option("--server-threads", settings->server_threads, "threads of the server")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  command->add_option("--turn-threads", settings->turn_threads, "threads running turns")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command
+      ->add_option("--idle-conversations", settings->idle_conversations,
+                   "conversations opened to measure what an idle one holds")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
   command->callback([json, settings] {
-    const ServeFigures figures = measure(*settings);
+    const ServeFigures fast = measure(*settings, false);
+    const ServeFigures mixed = measure(*settings, true);
+    const double conversation_bytes = idle_conversation_bytes(settings->idle_conversations);
     if (*json) {
-      fmt::print("{}\n", nlohmann::json{{"requests_per_s", figures.requests_per_s},
-                                        {"p99_ms", figures.p99_ms},
-                                        {"websocket_sessions", figures.websocket_sessions}}
+      fmt::print("{}\n", nlohmann::json{{"requests_per_s", fast.requests_per_s},
+                                        {"p99_ms", fast.p99_ms},
+                                        {"websocket_sessions", fast.websocket_sessions},
+                                        {"mixed_fast_p99_ms", mixed.p99_ms},
+                                        {"mixed_fast_requests_per_s", mixed.requests_per_s},
+                                        {"conversation_bytes", conversation_bytes}}
                              .dump());
       return;
     }
-    fmt::print("serve: {} keep-alive connections, {} WebSocket sessions, {:.1f} s, loopback\n",
-               settings->connections, settings->streams, settings->seconds);
-    fmt::print("  requests/s         {:>12.0f}\n", figures.requests_per_s);
-    fmt::print("  p50                {:>12.3f} ms\n", figures.p50_ms);
-    fmt::print("  p99                {:>12.3f} ms\n", figures.p99_ms);
-    fmt::print("  streams open       {:>12}\n", figures.websocket_sessions);
-    fmt::print("  frames pushed      {:>12}\n", figures.pushed);
+    fmt::print(
+        "serve: {} keep-alive connections, {} WebSocket sessions, {:.1f} s, loopback, "
+        "{} server and {} turn threads\n",
+        settings->connections, settings->streams, settings->seconds, settings->server_threads,
+        settings->turn_threads);
+    fmt::print("                      all fast   mixed (1 in {} takes {} ms; the others')\n",
+               slow_one_in, EchoSkill::slow_turn.count());
+    fmt::print("  requests/s      {:>12.0f} {:>12.0f}\n", fast.requests_per_s,
+               mixed.requests_per_s);
+    fmt::print("  p50             {:>12.3f} {:>12.3f} ms\n", fast.p50_ms, mixed.p50_ms);
+    fmt::print("  p99             {:>12.3f} {:>12.3f} ms\n", fast.p99_ms, mixed.p99_ms);
+    fmt::print("  streams open    {:>12} {:>12}\n", fast.websocket_sessions,
+               mixed.websocket_sessions);
+    fmt::print("  frames pushed   {:>12} {:>12}\n", fast.pushed, mixed.pushed);
+    fmt::print("  an idle conversation with the bundled skills: {:.0f} bytes ({} held open)\n",
+               conversation_bytes, settings->idle_conversations);
   });
 }
 

@@ -71,8 +71,8 @@ class Counter final : public Skill {
 
 }  // namespace
 
-std::vector<std::shared_ptr<Skill>> make_builtin_skills() {
-  return {std::make_shared<Greeter>(), std::make_shared<Counter>()};
+std::vector<SkillFactory> make_builtin_skills() {
+  return {skill_factory<Greeter>(), skill_factory<Counter>()};
 }
 
 }  // namespace requip::cli

@@ -2,6 +2,7 @@
 
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <map>
 
 #include "requip/memory/store.hpp"
@@ -16,7 +17,7 @@ namespace {
 // experts. Counted from the router's explanation after each turn.
 class RoutingStats {
  public:
-  void record(const router::RoutingExplanation& routed) {
+  void record(const Routing& routed) {
     ++turns_;
     ++by_source_[routed.source];
     if (!routed.skill.empty()) ++load_[routed.skill];
@@ -66,39 +67,61 @@ std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memo
                                                router::make_memory_router_store(std::move(store)));
 }
 
-void add_router(Brain& brain, Repl& repl, std::shared_ptr<memory::Store> store) {
-  auto router = std::make_shared<router::RouterSkill>(make_chat_router_model(std::move(store)));
-  brain.add(router);
-  auto stats = std::make_shared<RoutingStats>();
-  repl.after_turn([router, stats](const Reply& reply) {
-    // Refused input never reached the router; its explanation is the previous turn's.
-    if (reply.error.empty()) stats->record(router->explanation());
+namespace {
+
+// Runs `use` on the REPL conversation's router, in turn with its turns; says so if it cannot.
+void with_router(Repl& repl, std::ostream& out,
+                 const std::function<void(router::RouterSkill&)>& use) {
+  const bool ran = repl.conversations().visit(repl.session(), [&](Brain& brain) {
+    if (auto router = std::dynamic_pointer_cast<router::RouterSkill>(brain.skill("router"))) {
+      use(*router);
+    }
   });
-  repl.add_command({"/equip", "NAME: the named skill answers every input until told otherwise",
-                    [router, &brain](const std::string& name, std::ostream& out) {
-                      const auto skill = brain.skill(name);
-                      if (name.empty() || !brain.has(name) || skill->kind() == SkillKind::aware) {
-                        fmt::print(out, "! no skill named '{}' to equip: /skills lists them\n",
-                                   name);
-                        return;
-                      }
-                      router->equip(name);
-                      fmt::print(out, "{} equipped.\n", name);
-                    }});
+  if (!ran) fmt::print(out, "! the conversation is busy with a turn that did not end\n");
+}
+
+}  // namespace
+
+void add_router_commands(Repl& repl) {
+  auto stats = std::make_shared<RoutingStats>();
+  repl.after_turn([stats](const Reply& reply) {
+    if (reply.why) stats->record(*reply.why);
+  });
+  repl.add_command(
+      {"/equip", "NAME: the named skill answers every input until told otherwise",
+       [&repl](const std::string& name, std::ostream& out) {
+         const auto skills = repl.conversations().skills();
+         const auto skill = std::find_if(skills.begin(), skills.end(),
+                                         [&](const auto& s) { return s.name == name; });
+         if (name.empty() || skill == skills.end() || skill->kind == "aware") {
+           fmt::print(out, "! no skill named '{}' to equip: /skills lists them\n", name);
+           return;
+         }
+         with_router(repl, out, [&](router::RouterSkill& router) {
+           router.equip(name);
+           fmt::print(out, "{} equipped.\n", name);
+         });
+       }});
   repl.add_command({"/why", "why the last input went where it did",
-                    [router](const std::string&, std::ostream& out) {
-                      for (const auto& line : router->why())
-                        fmt::print(out, "{}\n", line);
+                    [&repl](const std::string&, std::ostream& out) {
+                      with_router(repl, out, [&](router::RouterSkill& router) {
+                        for (const auto& line : router.why())
+                          fmt::print(out, "{}\n", line);
+                      });
                     }});
   repl.add_command({"/forget", "KEY: drop what the router learned for KEY",
-                    [router](const std::string& key, std::ostream& out) {
+                    [&repl](const std::string& key, std::ostream& out) {
                       if (key.empty()) {
                         fmt::print(out, "! /forget needs a key: /forget what time is it\n");
-                      } else if (router->forget(key)) {
-                        fmt::print(out, "Forgot \"{}\".\n", key);
-                      } else {
-                        fmt::print(out, "Nothing was learned for \"{}\".\n", key);
+                        return;
                       }
+                      with_router(repl, out, [&](router::RouterSkill& router) {
+                        if (router.forget(key)) {
+                          fmt::print(out, "Forgot \"{}\".\n", key);
+                        } else {
+                          fmt::print(out, "Nothing was learned for \"{}\".\n", key);
+                        }
+                      });
                     }});
   repl.add_command({"/stats", "routing and expert-load statistics of this chat",
                     [stats](const std::string&, std::ostream& out) { stats->print(out); }});

@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "repl.hpp"
-#include "requip/core/brain.hpp"
 
 namespace requip::memory {
 class Store;
@@ -18,8 +17,7 @@ namespace requip::cli {
 // of skills with a few examples each, its learning kept in `store`.
 std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store);
 
-// Puts the requip router in front of the brain's skills, its learning kept in `store`, and
-// gives the REPL /equip, /why, /forget and /stats.
-void add_router(Brain& brain, Repl& repl, std::shared_ptr<memory::Store> store);
+// Gives the REPL /equip, /why, /forget and /stats over its conversation's router.
+void add_router_commands(Repl& repl);
 
 }  // namespace requip::cli

@@ -13,8 +13,8 @@ namespace requip::cli {
 namespace {
 
 void list(const std::string& folder) {
-  Brain brain;
-  plugins::PluginHost host(brain, plugin_host_options(folder, false));
+  Agent agent;
+  plugins::PluginHost host(agent, plugin_host_options(folder, false));
   host.rescan();
   fmt::print("{:<12} {:<8} {:<5} {:<11} {}\n", "NAME", "VERSION", "ABI", "STATE", "FILE");
   for (const auto& status : host.status()) {

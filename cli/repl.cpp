@@ -3,6 +3,7 @@
 #include <fmt/ostream.h>
 
 #include <algorithm>
+#include <future>
 #include <ostream>
 #include <sstream>
 
@@ -16,8 +17,8 @@ constexpr const char* help_text =
     "  /quit    leave (end of input works too)";
 }
 
-Repl::Repl(Brain& brain, LineReader& reader, std::ostream& out)
-    : brain_(brain), reader_(reader), out_(out) {
+Repl::Repl(serve::Conversations& conversations, LineReader& reader, std::ostream& out)
+    : conversations_(conversations), session_(Brain::local_user), reader_(reader), out_(out) {
   // Reminders fall due while the user types: the reader prints them above the line.
   reader_.on_idle(
       [this] {
@@ -67,9 +68,9 @@ bool Repl::command(const std::string& line) {
     const auto space = line.find(' ');
     extra->run(space == std::string::npos ? "" : line.substr(space + 1), out_);
   } else if (name == "/skills") {
-    for (const auto& skill : brain_.skills()) {
-      fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill->name(), skill->version(),
-                 to_string(skill->kind()), skill->description());
+    for (const auto& skill : conversations_.skills()) {
+      fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill.name, skill.version, skill.kind,
+                 skill.description);
     }
   } else {
     fmt::print(out_, "! unknown command '{}': type /help for the list\n", name);
@@ -80,34 +81,40 @@ bool Repl::command(const std::string& line) {
 void Repl::between_turns(std::ostream& out) {
   for (const auto& hook : boundary_hooks_)
     hook(out);
-  // Continuous skills (timers, reminders) get a tick between turns when nothing is pending.
-  if (!brain_.busy()) print(brain_.tick(), out);
+  // Continuous skills (timers, reminders) get a tick between turns.
+  conversations_.tick([&](const serve::PushedOutput& pushed) {
+    for (const auto& line : pushed.lines)
+      print_line(out, line);
+  });
+}
+
+void Repl::print_line(std::ostream& out, const std::string& line) {
+  std::lock_guard lock(print_mutex_);
+  fmt::print(out, "{}\n", line);
+  out.flush();
 }
 
 void Repl::converse(const std::string& line) {
   between_turns(out_);
-  Reply reply = brain_.think(line);
+  // Each line is shown as its step runs: a long answer appears as it is made.
+  auto ended = std::make_shared<std::promise<Reply>>();
+  auto reply_future = ended->get_future();
+  conversations_.converse(
+      session_, line, [this](const Output& output) { print_line(out_, output.line); },
+      [ended](Reply reply, serve::TurnEnd) { ended->set_value(std::move(reply)); });
+  const Reply reply = reply_future.get();
   for (const auto& hook : turn_hooks_)
     hook(reply);
+  std::lock_guard lock(print_mutex_);
   if (!reply.error.empty()) {
     fmt::print(out_, "! {}\n", reply.error);
     return;
   }
-  if (!reply.answered() && !brain_.busy() && reply.notices.empty()) {
-    fmt::print(out_, "I have no skill for that yet. Type /skills to see what I can do.\n");
-    return;
-  }
-  print(reply, out_);
-  // Multi-step answers continue on ticks; finish them before the next prompt.
-  while (brain_.busy())
-    print(brain_.tick(), out_);
-}
-
-void Repl::print(const Reply& reply, std::ostream& out) {
   for (const auto& notice : reply.notices)
-    fmt::print(out, "! {}\n", notice);
-  for (const auto& text : reply.lines)
-    fmt::print(out, "{}\n", text);
+    fmt::print(out_, "! {}\n", notice);
+  if (!reply.answered() && reply.notices.empty()) {
+    fmt::print(out_, "I have no skill for that yet. Type /skills to see what I can do.\n");
+  }
 }
 
 }  // namespace requip::cli

@@ -2,11 +2,12 @@
 
 #include <functional>
 #include <iosfwd>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "line_reader.hpp"
-#include "requip/core/brain.hpp"
+#include "requip/serve/conversations.hpp"
 
 namespace requip::cli {
 
@@ -18,18 +19,23 @@ struct ReplCommand {
   std::function<void(const std::string& argument, std::ostream& out)> run;
 };
 
-// The chat loop: reads lines, runs slash commands, sends everything else to the brain and
-// prints each reply. Bad input is reported and the loop goes on.
+// The chat loop: reads lines, runs slash commands, sends everything else as a turn of the
+// local user's conversation and prints each line as its step runs. Turns go through the same
+// Conversations as `requip serve`'s, with the same deadline. Bad input is reported and the
+// loop goes on.
 class Repl {
  public:
-  Repl(Brain& brain, LineReader& reader, std::ostream& out);
+  Repl(serve::Conversations& conversations, LineReader& reader, std::ostream& out);
 
   void add_command(ReplCommand command);
-  // Runs before every turn, on the thread that runs turns: the place for changes to the
-  // brain that must wait for a turn boundary.
+  // Runs before every turn: where plugin changes are reported.
   void on_turn_boundary(std::function<void(std::ostream&)> hook);
-  // Runs after every turn with what the brain answered.
+  // Runs after every turn with what the conversation answered.
   void after_turn(std::function<void(const Reply&)> hook);
+
+  // The conversation's id, for commands that visit it.
+  const std::string& session() const { return session_; }
+  serve::Conversations& conversations() { return conversations_; }
 
   // Runs until /quit or end of input.
   void run();
@@ -38,13 +44,15 @@ class Repl {
   // Returns false when the loop should end.
   bool command(const std::string& line);
   void converse(const std::string& line);
-  // What a turn boundary prints: boundary hooks, then a back-seat tick (timers, reminders).
+  // What a turn boundary prints: boundary hooks, then what continuous skills say (reminders).
   void between_turns(std::ostream& out);
-  void print(const Reply& reply, std::ostream& out);
+  void print_line(std::ostream& out, const std::string& line);
 
-  Brain& brain_;
+  serve::Conversations& conversations_;
+  const std::string session_;
   LineReader& reader_;
   std::ostream& out_;
+  std::mutex print_mutex_;  // lines come from the turn thread
   std::vector<ReplCommand> commands_;
   std::vector<std::function<void(std::ostream&)>> boundary_hooks_;
   std::vector<std::function<void(const Reply&)>> turn_hooks_;

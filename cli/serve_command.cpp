@@ -1,11 +1,12 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 
-#include "agent.hpp"
-#include "chat_router.hpp"
+#include "bundled_agent.hpp"
 #include "commands.hpp"
 #include "options.hpp"
 #include "plugin_folders.hpp"
@@ -17,8 +18,10 @@ namespace {
 
 struct ServeSettings {
   serve::ServerOptions server;
+  serve::ConversationOptions conversations;
   std::string plugin_folder;
   long idle_expiry_s = 30 * 60;
+  double turn_timeout_s = 10;
   bool without_router = false;
 };
 
@@ -40,19 +43,32 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
                    "seconds after which an unused session is forgotten")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--threads", settings->server.threads, "threads serving connections")
-      ->check(CLI::Range(1, 64))
+  serve
+      ->add_option("--threads", settings->conversations.threads,
+                   "turns of different conversations run in parallel on this many threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve
+      ->add_option("--turn-timeout", settings->turn_timeout_s,
+                   "seconds a turn may take before its client gets a timeout error (504)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  serve
+      ->add_option("--max-conversations", settings->conversations.max_conversations,
+                   "conversations held at once; beyond it the least recently used is forgotten")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   add_plugins_option(*serve, settings->plugin_folder);
   serve->add_flag("--no-router", settings->without_router,
                   "let every skill see each input instead of the learned router choosing one");
   serve->callback([settings, &options] {
     settings->server.idle_expiry = std::chrono::seconds(settings->idle_expiry_s);
-    Agent agent(options.database(), settings->plugin_folder);
-    serve::Conversations conversations(
-        agent.brain, settings->without_router ? nullptr : make_chat_router_model(agent.store));
-    conversations.on_turn_boundary([&agent] {
-      for (const auto& line : agent.plugins.apply_pending())
+    settings->conversations.turn_timeout =
+        std::chrono::milliseconds(static_cast<std::int64_t>(settings->turn_timeout_s * 1000));
+    BundledAgent bundled(options.database(), settings->plugin_folder, !settings->without_router);
+    serve::Conversations conversations(bundled.agent, settings->conversations);
+    conversations.on_turn_boundary([&bundled] {
+      for (const auto& line : bundled.plugins.apply_pending())
         spdlog::warn("{}", line);
     });
     serve::Server server(conversations, settings->server);
@@ -60,6 +76,13 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
     fmt::print("requip serve: listening on http://{}:{}\n", settings->server.host, server.port());
     std::fflush(stdout);
     server.run();
+    if (!server.stuck_skills().empty()) {
+      // Their threads cannot be stopped from inside the process: leave without waiting.
+      fmt::print(stderr, "requip serve: stopped with a turn stuck in skill '{}'\n",
+                 fmt::join(server.stuck_skills(), "', '"));
+      std::fflush(stderr);
+      std::_Exit(3);
+    }
     fmt::print(stderr, "requip serve: stopped; in-flight requests answered\n");
   });
 }

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
-#include "requip/core/in_memory_memento.hpp"
 #include "requip/core/input_check.hpp"
 #include "requip/core/null_skill.hpp"
 #include "requip/core/turn.hpp"
@@ -14,37 +14,61 @@ namespace requip {
 
 namespace {
 
-// Skills are code we did not write: one that throws must not take the brain down.
+// Skills are code we did not write: one that throws must not take the conversation down.
 template <typename Call>
-void contained(const std::string& skill, const char* hook, Reply& reply, Call&& call) {
+bool contained(const std::string& skill, const char* hook, Reply* reply, Call&& call) {
   std::string failure;
   try {
     call();
-    return;
+    return true;
   } catch (const std::exception& error) {
     failure = error.what();
   } catch (...) {
     failure = "unknown exception";
   }
-  reply.notices.push_back(fmt::format("skill '{}' failed in {}: {}", skill, hook, failure));
-  spdlog::warn("{}", reply.notices.back());
+  const std::string notice = fmt::format("skill '{}' failed in {}: {}", skill, hook, failure);
+  spdlog::warn("{}", notice);
+  if (reply) reply->notices.push_back(notice);
+  return false;
 }
 
 }  // namespace
 
+template <typename Call>
+bool Brain::call(const std::string& skill, const char* hook, Reply* reply, Call&& body) {
+  std::string outer;  // a router hands a turn to a skill from inside its own call
+  {
+    std::lock_guard lock(running_mutex_);
+    outer = std::exchange(running_, skill);
+  }
+  const bool succeeded = contained(skill, hook, reply, std::forward<Call>(body));
+  std::lock_guard lock(running_mutex_);
+  running_ = std::move(outer);
+  return succeeded;
+}
+
+std::string Brain::running() const {
+  std::lock_guard lock(running_mutex_);
+  return running_;
+}
+
+Brain::Brain(std::shared_ptr<Agent> agent, std::string user)
+    : agent_(std::move(agent)),
+      kokoro_(agent_->shared_memento(), std::move(user)),
+      dispatcher_(agent_->options().queue_capacity),
+      followed_(std::make_shared<const SkillCatalog>()) {}
+
 Brain::Brain(std::shared_ptr<Memento> memento, BrainOptions options)
-    : options_(options),
-      kokoro_(memento ? std::move(memento) : std::make_shared<InMemoryMemento>()),
-      dispatcher_(options.queue_capacity) {}
+    : Brain(std::make_shared<Agent>(std::move(memento), options), std::string(local_user)) {}
 
 Brain::~Brain() {
-  for (auto& skill : skills_)
-    skill->detach();
+  for (auto& slot : slots_)
+    retire(slot);
 }
 
 void Brain::add(std::shared_ptr<Skill> skill) {
   if (!skill) return;
-  if (in_cycle_) {
+  if (in_turn_) {
     deferred_.push_back({std::move(skill), {}});
   } else {
     apply({std::move(skill), {}});
@@ -52,7 +76,7 @@ void Brain::add(std::shared_ptr<Skill> skill) {
 }
 
 void Brain::remove(std::string_view name) {
-  if (in_cycle_) {
+  if (in_turn_) {
     deferred_.push_back({nullptr, std::string(name)});
   } else {
     apply({nullptr, std::string(name)});
@@ -61,64 +85,156 @@ void Brain::remove(std::string_view name) {
 
 void Brain::apply(Change change) {
   const std::string name = change.added ? change.added->name() : change.removed;
-  auto found = std::find(names_.begin(), names_.end(), name);
-  if (found != names_.end()) {
-    const auto index = static_cast<std::size_t>(found - names_.begin());
-    std::shared_ptr<Skill> old = std::move(skills_[index]);
-    if (change.added) change.added->restore_state(old->save_state());
-    old->detach();
-    skills_.erase(skills_.begin() + static_cast<std::ptrdiff_t>(index));
-    names_.erase(found);
-  }
+  std::erase_if(own_, [&](const auto& factory) { return factory->name == name; });
   if (change.added) {
-    change.added->attach(kokoro_);
-    skills_.push_back(std::move(change.added));
-    names_.push_back(name);
+    own_.push_back(std::make_shared<const SkillFactory>(
+        skill_factory([skill = std::move(change.added)] { return skill; })));
+  }
+  own_changed_ = true;
+  if (!in_turn_) {
+    Reply ignored;
+    follow_catalog(ignored);
   }
 }
 
-std::shared_ptr<Skill> Brain::skill(std::string_view name) const {
-  auto found = std::find(names_.begin(), names_.end(), name);
-  if (found == names_.end()) return make_null_skill();
-  return skills_[static_cast<std::size_t>(found - names_.begin())];
+std::vector<std::shared_ptr<const SkillFactory>> Brain::skills() const {
+  const auto catalog = agent_->catalog();
+  std::vector<std::shared_ptr<const SkillFactory>> all;
+  for (const auto& factory : catalog->skills) {
+    const bool shadowed = std::any_of(own_.begin(), own_.end(),
+                                      [&](const auto& own) { return own->name == factory->name; });
+    if (!shadowed) all.push_back(factory);
+  }
+  all.insert(all.end(), own_.begin(), own_.end());
+  return all;
 }
 
 bool Brain::has(std::string_view name) const {
-  return std::find(names_.begin(), names_.end(), name) != names_.end();
+  return std::any_of(own_.begin(), own_.end(),
+                     [&](const auto& own) { return own->name == name; }) ||
+         agent_->catalog()->find(name) != nullptr;
 }
 
-std::vector<std::shared_ptr<Skill>> Brain::skills() const {
-  return skills_;
+void Brain::follow_catalog(Reply& reply) {
+  auto catalog = agent_->catalog();
+  if (catalog == followed_ && !own_changed_) return;
+  std::vector<Slot> next;
+  for (auto& factory : skills()) {
+    Slot slot{factory, nullptr};
+    auto old = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& candidate) {
+      return candidate.factory && candidate.factory->name == factory->name;
+    });
+    const bool own = std::find(own_.begin(), own_.end(), factory) != own_.end();
+    if (old != slots_.end() && old->factory == factory) {
+      slot = std::move(*old);
+    } else if (old != slots_.end() && old->instance) {
+      // A new version: this conversation's instance hands its state to the new one.
+      std::shared_ptr<Skill> made;
+      call(factory->name, "create", &reply, [&] { made = factory->create(); });
+      if (made) {
+        const std::string state = old->instance->save_state();
+        call(factory->name, "restore_state", &reply, [&] { made->restore_state(state); });
+        retire(*old);
+        made->attach(kokoro_);
+        slot.instance = std::move(made);
+      } else {
+        slot = std::move(*old);  // the old instance keeps serving this conversation
+      }
+      old->factory = nullptr;
+    }
+    if (own) instance(slot, &reply);  // added here as an instance: attached at once
+    next.push_back(std::move(slot));
+  }
+  for (auto& gone : slots_) {
+    if (gone.factory) retire(gone);
+  }
+  slots_ = std::move(next);
+  followed_ = std::move(catalog);
+  own_changed_ = false;
 }
 
-Reply Brain::think(std::string_view text) {
-  if (auto problem = check_input(text, options_.max_input_bytes)) {
+Skill* Brain::instance(Slot& slot, Reply* reply) {
+  if (slot.instance) return slot.instance.get();
+  std::shared_ptr<Skill> made;
+  call(slot.factory->name, "create", reply, [&] {
+    made = slot.factory->create();
+    if (!made) throw std::runtime_error("the factory made no instance");
+    made->attach(kokoro_);
+  });
+  slot.instance = std::move(made);
+  return slot.instance.get();
+}
+
+void Brain::retire(Slot& slot) {
+  if (!slot.instance) return;
+  call(slot.factory ? slot.factory->name : slot.instance->name(), "detach", nullptr,
+       [&] { slot.instance->detach(); });
+  slot.instance.reset();
+}
+
+std::shared_ptr<Skill> Brain::skill(std::string_view name) {
+  if (!in_turn_) {
+    Reply ignored;
+    follow_catalog(ignored);
+  }
+  for (auto& slot : slots_) {
+    if (slot.factory->name != name) continue;
+    instance(slot, nullptr);
+    if (slot.instance) return slot.instance;
+  }
+  return make_null_skill();
+}
+
+Reply Brain::converse(std::string_view text, const Sink& on_line) {
+  if (auto problem = check_input(text, agent_->options().max_input_bytes)) {
     Reply reply;
     reply.error = std::move(*problem);
     reply.emotion = kokoro_.emotion();
     return reply;
   }
-  return think(Stimulus{std::string(text), {}, {}});
+  return converse(Stimulus{std::string(text), {}, {}}, on_line);
 }
 
-Reply Brain::think(const Stimulus& stimulus) {
+Reply Brain::converse(const Stimulus& stimulus, const Sink& on_line) {
   Reply reply;
-  in_cycle_ = true;
+  follow_catalog(reply);
+  in_turn_ = true;
   offer(stimulus, reply);
-  end_cycle(reply);
+  run_steps(reply, on_line);
+  end_turn(reply);
+  return reply;
+}
+
+Reply Brain::tick(const Sink& on_line) {
+  Reply reply;
+  follow_catalog(reply);
+  in_turn_ = true;
+  // Only instances this conversation made can have something due.
+  for (auto& slot : slots_) {
+    if (slot.factory->kind != SkillKind::continuous || !slot.instance) continue;
+    std::optional<Algorithm> algorithm;
+    call(slot.factory->name, "tick", &reply, [&] { algorithm = slot.instance->tick(); });
+    submit(std::move(algorithm), slot.factory->name, reply);
+  }
+  run_steps(reply, on_line);
+  end_turn(reply);
   return reply;
 }
 
 void Brain::offer(const Stimulus& stimulus, Reply& reply) {
   Turn turn(stimulus, *this);
-  for (std::size_t i = 0; i < skills_.size() && !turn.consumed(); ++i) {
-    if (skills_[i]->kind() != SkillKind::aware) continue;
+  for (std::size_t i = 0; i < slots_.size() && !turn.consumed(); ++i) {
+    if (slots_[i].factory->kind != SkillKind::aware) continue;
+    Skill* aware = instance(slots_[i], &reply);
+    if (!aware) continue;
+    const std::string& name = slots_[i].factory->name;
     const std::size_t answers_before = turn.answers().size();
-    contained(names_[i], "perceive", reply, [&] { skills_[i]->perceive(turn); });
+    call(name, "perceive", &reply, [&] { aware->perceive(turn); });
     for (std::size_t a = answers_before; a < turn.answers().size(); ++a) {
-      submit(std::move(turn.answers()[a]), names_[i], reply);
+      submit(std::move(turn.answers()[a]), name, reply);
     }
   }
+  reply.why = std::move(turn.why());
   if (turn.consumed()) return;
 
   const auto& target = turn.routed_to();
@@ -126,28 +242,15 @@ void Brain::offer(const Stimulus& stimulus, Reply& reply) {
     reply.notices.push_back(fmt::format("input was routed to '{}', which is not loaded", *target));
     return;
   }
-  for (std::size_t i = 0; i < skills_.size(); ++i) {
-    if (skills_[i]->kind() == SkillKind::aware) continue;
-    if (target && names_[i] != *target) continue;
+  for (auto& slot : slots_) {
+    if (slot.factory->kind == SkillKind::aware) continue;
+    if (target && slot.factory->name != *target) continue;
+    Skill* skill = instance(slot, &reply);
+    if (!skill) continue;
     std::optional<Algorithm> algorithm;
-    contained(names_[i], "input", reply, [&] { algorithm = skills_[i]->input(stimulus); });
-    submit(std::move(algorithm), names_[i], reply);
+    call(slot.factory->name, "input", &reply, [&] { algorithm = skill->input(stimulus); });
+    submit(std::move(algorithm), slot.factory->name, reply);
   }
-}
-
-Reply Brain::tick() {
-  Reply reply;
-  in_cycle_ = true;
-  if (dispatcher_.idle()) {
-    for (std::size_t i = 0; i < skills_.size(); ++i) {
-      if (skills_[i]->kind() != SkillKind::continuous) continue;
-      std::optional<Algorithm> algorithm;
-      contained(names_[i], "tick", reply, [&] { algorithm = skills_[i]->tick(); });
-      submit(std::move(algorithm), names_[i], reply);
-    }
-  }
-  end_cycle(reply);
-  return reply;
 }
 
 void Brain::submit(std::optional<Algorithm> algorithm, const std::string& origin, Reply& reply) {
@@ -159,25 +262,36 @@ void Brain::submit(std::optional<Algorithm> algorithm, const std::string& origin
   }
 }
 
-void Brain::end_cycle(Reply& reply) {
-  if (auto step = dispatcher_.tick()) {
+void Brain::run_steps(Reply& reply, const Sink& on_line) {
+  while (!dispatcher_.idle()) {
+    {
+      std::lock_guard lock(running_mutex_);
+      running_ = dispatcher_.next_origin();
+    }
+    auto step = dispatcher_.tick();
+    {
+      std::lock_guard lock(running_mutex_);
+      running_.clear();
+    }
     reply.skill = step->origin;
     if (!step->failure.empty()) {
       reply.notices.push_back(
           fmt::format("skill '{}' failed in a step: {}", step->origin, step->failure));
       spdlog::warn("{}", reply.notices.back());
     }
-    if (step->line) {
-      for (const auto& sink : sinks_)
-        sink(Output{*step->line, step->origin});
-      reply.lines.push_back(std::move(*step->line));
-    }
+    if (!step->line) continue;
+    if (on_line) on_line(Output{*step->line, step->origin});
+    reply.lines.push_back(std::move(*step->line));
   }
-  in_cycle_ = false;
+}
+
+void Brain::end_turn(Reply& reply) {
+  in_turn_ = false;
   auto changes = std::move(deferred_);
   deferred_.clear();
   for (auto& change : changes)
     apply(std::move(change));
+  follow_catalog(reply);
   reply.emotion = kokoro_.emotion();
 }
 

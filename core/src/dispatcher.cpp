@@ -16,17 +16,24 @@ std::optional<std::string> Dispatcher::submit(Algorithm algorithm) {
   return std::nullopt;
 }
 
-std::optional<StepOutput> Dispatcher::tick() {
-  if (queue_.empty()) return std::nullopt;
+std::vector<Dispatcher::Entry>::iterator Dispatcher::most_urgent() {
   // The queue is short (bounded, usually a handful), so a linear scan beats a heap that
   // would have to be re-ordered on every pre-emption.
-  auto most_urgent =
-      std::min_element(queue_.begin(), queue_.end(), [](const auto& a, const auto& b) {
-        if (a.algorithm.priority() != b.algorithm.priority()) {
-          return a.algorithm.priority() < b.algorithm.priority();
-        }
-        return a.sequence < b.sequence;
-      });
+  return std::min_element(queue_.begin(), queue_.end(), [](const auto& a, const auto& b) {
+    if (a.algorithm.priority() != b.algorithm.priority()) {
+      return a.algorithm.priority() < b.algorithm.priority();
+    }
+    return a.sequence < b.sequence;
+  });
+}
+
+std::string Dispatcher::next_origin() {
+  return queue_.empty() ? std::string() : most_urgent()->algorithm.origin();
+}
+
+std::optional<StepOutput> Dispatcher::tick() {
+  if (queue_.empty()) return std::nullopt;
+  auto most_urgent = this->most_urgent();
   StepOutput output;
   output.origin = most_urgent->algorithm.origin();
   bool finished = false;

@@ -40,7 +40,11 @@ Kokoro& Skill::kokoro() const {
 }
 
 MementoView Skill::memory() const {
-  return MementoView(kokoro().memento(), name());
+  return MementoView(kokoro().memento(), user_space(kokoro().user(), name()));
+}
+
+MementoView Skill::shared_memory() const {
+  return MementoView(kokoro().memento(), shared_space(name()));
 }
 
 }  // namespace requip

@@ -1,5 +1,5 @@
-// A bot with requip inside: the router picks between two plugins loaded from the bundled
-// folder, learns from "wrong" and "thanks", and keeps what it learned in a SQLite file.
+// A bot with requip inside: one agent (two plugins from the bundled folder and the learned
+// router, its learning kept in a SQLite file) and a conversation per person who talks to it.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -8,7 +8,6 @@
 #include "requip/core/brain.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/plugins/loaded_plugin.hpp"
-#include "requip/plugins/plugin_skill.hpp"
 #include "requip/router/memory_router_store.hpp"
 #include "requip/router/router_skill.hpp"
 
@@ -20,26 +19,22 @@ int main(int argc, char** argv) {
   const std::filesystem::path plugins = argv[1];
   auto store = std::make_shared<requip::memory::Store>(argv[2]);
 
-  requip::Brain brain(store->memento());
+  // What every conversation shares: the skills, the memory store, the router's model.
+  auto agent = std::make_shared<requip::Agent>(store->memento());
   for (const char* name : {"calculator", "parrot"}) {
     const auto plugin = requip::plugins::load_plugin(plugins / (std::string(name) + ".so"));
-    brain.add(plugin.create());
+    agent->add(plugin.factory({}));
   }
   auto model = std::make_shared<requip::router::RouterModel>(
       requip::router::RouterConfig{}, requip::router::make_memory_router_store(store));
-  brain.add(std::make_shared<requip::router::RouterSkill>(model));
+  agent->add(requip::router::router_factory(model));
 
-  const auto print = [](const requip::Reply& reply) {
-    for (const auto& text : reply.lines)
-      std::cout << text << "\n";
-  };
+  // One conversation per person: each has its own skill instances, memory and router state.
+  requip::Brain alice(agent, "alice");
   // "please" equips a skill for the request; "thanks" confirms it, stored for the next run.
   for (const std::string line : {"calculate 2 * 21", "please say hello", "thanks"}) {
     std::cout << "> " << line << "\n";
-    print(brain.think(line));
-    // An answer of several lines (here the router's "equipped" and the skill's own) comes
-    // one step per tick.
-    while (brain.busy())
-      print(brain.tick());
+    for (const auto& text : alice.converse(line).lines)
+      std::cout << text << "\n";
   }
 }

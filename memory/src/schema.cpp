@@ -58,6 +58,11 @@ constexpr std::array<const char*, Store::schema_version> steps = {
         PRIMARY KEY (name, version)
       );
     )sql",
+    // v3: skills' memory is kept per user. What was stored before was one local user's (the
+    // chat's), so it becomes the local user's: "notes" -> "users/local/notes".
+    R"sql(
+      UPDATE memento SET space = 'users/local/' || space;
+    )sql",
 };
 
 }  // namespace

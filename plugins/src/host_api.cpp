@@ -28,6 +28,12 @@ Kokoro& attached(requip_host_context* context) {
   return *context->kokoro;
 }
 
+// A plugin names its own space; the host keeps it per user unless it asks for a shared one.
+std::string scoped(const Kokoro& kokoro, requip_string space) {
+  const std::string_view named = to_view(space);
+  return is_shared_space(named) ? std::string(named) : user_space(kokoro.user(), named);
+}
+
 void text_set(requip_host_text* text, requip_string value) {
   guarded("text_set", [&] {
     text->value.assign(to_view(value));
@@ -38,7 +44,8 @@ void text_set(requip_host_text* text, requip_string value) {
 bool memento_get(requip_host_context* context, requip_string space, requip_string key,
                  requip_receive_string receive, void* user) {
   return guarded("memento_get", [&] {
-    if (auto value = attached(context).memento().get(to_view(space), to_view(key))) {
+    Kokoro& kokoro = attached(context);
+    if (auto value = kokoro.memento().get(scoped(kokoro, space), to_view(key))) {
       receive(user, to_c(*value));
     }
     return true;
@@ -48,7 +55,8 @@ bool memento_get(requip_host_context* context, requip_string space, requip_strin
 bool memento_put(requip_host_context* context, requip_string space, requip_string key,
                  requip_string value) {
   return guarded("memento_put", [&] {
-    attached(context).memento().put(to_view(space), to_view(key), to_view(value));
+    Kokoro& kokoro = attached(context);
+    kokoro.memento().put(scoped(kokoro, space), to_view(key), to_view(value));
     return true;
   });
 }
@@ -56,7 +64,8 @@ bool memento_put(requip_host_context* context, requip_string space, requip_strin
 bool memento_erase(requip_host_context* context, requip_string space, requip_string key,
                    bool* existed) {
   return guarded("memento_erase", [&] {
-    const bool erased = attached(context).memento().erase(to_view(space), to_view(key));
+    Kokoro& kokoro = attached(context);
+    const bool erased = kokoro.memento().erase(scoped(kokoro, space), to_view(key));
     if (existed) *existed = erased;
     return true;
   });
@@ -65,7 +74,8 @@ bool memento_erase(requip_host_context* context, requip_string space, requip_str
 bool memento_keys(requip_host_context* context, requip_string space, requip_receive_string receive,
                   void* user) {
   return guarded("memento_keys", [&] {
-    for (const auto& key : attached(context).memento().keys(to_view(space)))
+    Kokoro& kokoro = attached(context);
+    for (const auto& key : kokoro.memento().keys(scoped(kokoro, space)))
       receive(user, to_c(key));
     return true;
   });
@@ -89,12 +99,10 @@ bool emotion_set(requip_host_context* context, requip_string emotion) {
 
 bool skills(requip_host_context* context, requip_receive_skill receive, void* user) {
   return guarded("skills", [&] {
-    if (!context || !context->brain_skills) return true;  // a skill outside any brain
-    for (const auto& skill : context->brain_skills()) {
-      const std::string name = skill->name(), version = skill->version(),
-                        description = skill->description();
-      const requip_skill_info info{to_c(name), to_c(version), to_c(description),
-                                   to_c(to_string(skill->kind()))};
+    if (!context || !context->agent_skills) return true;  // a skill outside any agent
+    for (const auto& skill : context->agent_skills()) {
+      const requip_skill_info info{to_c(skill->name), to_c(skill->version),
+                                   to_c(skill->description), to_c(to_string(skill->kind))};
       receive(user, &info);
     }
     return true;

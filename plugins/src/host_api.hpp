@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "requip/core/kokoro.hpp"
-#include "requip/core/skill.hpp"
+#include "requip/core/skill_factory.hpp"
 #include "requip/plugin_abi.h"
 
 // The host's definitions of the types plugin_abi.h leaves opaque.
@@ -15,8 +15,8 @@ struct requip_host_text {
 };
 
 struct requip_host_context {
-  requip::Kokoro* kokoro = nullptr;  // the brain's, while the skill is attached
-  std::function<std::vector<std::shared_ptr<requip::Skill>>()> brain_skills;
+  requip::Kokoro* kokoro = nullptr;  // the conversation's, while the skill is attached
+  std::function<std::vector<std::shared_ptr<const requip::SkillFactory>>()> agent_skills;
 };
 
 namespace requip::plugins::detail {

@@ -34,8 +34,8 @@ void note(std::vector<std::string>& report, std::string line, bool problem) {
 
 }  // namespace
 
-PluginHost::PluginHost(Brain& brain, PluginHostOptions options)
-    : brain_(brain), options_(std::move(options)) {
+PluginHost::PluginHost(Agent& agent, PluginHostOptions options)
+    : agent_(agent), options_(std::move(options)) {
   if (!options_.watch) return;
   watcher_ = std::make_unique<detail::FolderWatcher>(
       options_.folders,
@@ -55,7 +55,9 @@ PluginHost::~PluginHost() {
 
 PluginHost::Prepared PluginHost::prepare(const std::filesystem::path& file) const {
   try {
-    return {file, load_plugin(file), {}, false};
+    LoadedPlugin plugin = load_plugin(file);
+    plugin.create();  // a plugin that cannot make an instance is refused here, not per turn
+    return {file, std::move(plugin), {}, false};
   } catch (const PluginError& error) {
     return {file, std::nullopt, error.what(), false};
   }
@@ -66,6 +68,7 @@ std::vector<std::string> PluginHost::rescan() {
     std::lock_guard lock(pending_mutex_);
     pending_.clear();  // the scan below covers whatever the watcher had seen
   }
+  std::lock_guard lock(mutex_);
   std::vector<std::string> report;
   std::vector<std::filesystem::path> present;
   for (const auto& folder : options_.folders) {
@@ -89,6 +92,7 @@ std::vector<std::string> PluginHost::apply_pending() {
     std::lock_guard lock(pending_mutex_);
     batch.swap(pending_);
   }
+  std::lock_guard lock(mutex_);
   std::vector<std::string> report;
   for (auto& prepared : batch)
     apply(std::move(prepared), report);
@@ -108,23 +112,20 @@ void PluginHost::apply(Prepared prepared, std::vector<std::string>& report) {
     note(report, fmt::format("{}{}", prepared.problem, outcome), true);
     return;
   }
-  std::shared_ptr<PluginSkill> skill;
-  try {
-    skill = prepared.plugin->create(
-        {options_.quarantine_after, [&brain = brain_] { return brain.skills(); }});
-  } catch (const PluginError& error) {
-    refused_[file] = error.what();
-    note(report, fmt::format("{}{}", error.what(), outcome), true);
-    return;
+  const PluginInfo& info = prepared.plugin->info();
+  if (was_serving && serving_.at(file).plugin.info().name != info.name) {
+    agent_.remove(serving_.at(file).plugin.info().name);
   }
-  if (was_serving && serving_[file]->name() != skill->name()) brain_.remove(serving_[file]->name());
-  brain_.add(skill);  // a same-named skill hands its state over
+  auto health = std::make_shared<PluginHealth>();
+  // A same-named skill is replaced: each conversation hands its instance's state over.
+  agent_.add(prepared.plugin->factory(
+      {options_.quarantine_after, [&agent = agent_] { return agent.catalog()->skills; }, health}));
   refused_.erase(file);
-  retire(std::exchange(serving_[file], skill));
   note(report,
-       fmt::format("{} skill '{}' {} from {}", was_serving ? "reloaded" : "loaded", skill->name(),
-                   skill->version(), file.string()),
+       fmt::format("{} skill '{}' {} from {}", was_serving ? "reloaded" : "loaded", info.name,
+                   info.version, file.string()),
        false);
+  serving_.insert_or_assign(file, Serving{std::move(*prepared.plugin), std::move(health)});
 }
 
 void PluginHost::unload(const std::filesystem::path& file, std::vector<std::string>& report) {
@@ -135,23 +136,17 @@ void PluginHost::unload(const std::filesystem::path& file, std::vector<std::stri
   // replaces the skill with its state, so there is nothing to unload.
   std::error_code ignored;
   if (std::filesystem::exists(file, ignored)) return;
-  const std::string name = found->second->name();
-  brain_.remove(name);
-  retire(std::move(found->second));
+  const std::string name = found->second.plugin.info().name;
+  agent_.remove(name);
   serving_.erase(found);
   note(report, fmt::format("unloaded skill '{}': {} was removed", name, file.string()), false);
 }
 
-void PluginHost::retire(std::shared_ptr<PluginSkill> skill) {
-  // dlclose and unmapping take milliseconds; a turn should not wait for them. Algorithms
-  // still queued keep their own reference, and the library, until they finish.
-  if (watcher_ && skill) watcher_->post([skill = std::move(skill)]() mutable { skill.reset(); });
-}
-
 std::vector<PluginStatus> PluginHost::status() const {
+  std::lock_guard lock(mutex_);
   std::map<std::filesystem::path, PluginStatus> by_file;
-  for (const auto& [file, skill] : serving_) {
-    by_file[file] = {file, skill->info(), skill->quarantined(), {}};
+  for (const auto& [file, serving] : serving_) {
+    by_file[file] = {file, serving.plugin.info(), serving.health->quarantined(), {}};
   }
   for (const auto& [file, problem] : refused_) {
     by_file[file].file = file;

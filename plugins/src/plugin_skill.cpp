@@ -18,7 +18,51 @@ constexpr std::uint32_t max_steps = 1u << 16;
 }  // namespace
 
 std::shared_ptr<PluginSkill> LoadedPlugin::create(SkillPolicy policy) const {
+  if (!policy.health) policy.health = std::make_shared<PluginHealth>();
   return std::make_shared<PluginSkill>(*this, std::move(policy));
+}
+
+SkillFactory LoadedPlugin::factory(SkillPolicy policy) const {
+  if (!policy.health) policy.health = std::make_shared<PluginHealth>();
+  const int quarantine_after = policy.quarantine_after;
+  auto health = policy.health;
+  return {info_.name,
+          info_.version,
+          info_.description,
+          info_.kind,
+          info_.examples,
+          [plugin = *this, policy = std::move(policy)] { return plugin.create(policy); },
+          [health, quarantine_after](const std::string& reason) {
+            health->fail(reason, quarantine_after);
+          }};
+}
+
+bool PluginHealth::fail(std::string reason, int quarantine_after) {
+  std::lock_guard lock(mutex_);
+  ++failures_;
+  last_failure_ = std::move(reason);
+  if (failures_ >= quarantine_after) quarantined_ = true;
+  return quarantined_;
+}
+
+void PluginHealth::succeed() {
+  std::lock_guard lock(mutex_);
+  failures_ = 0;
+}
+
+bool PluginHealth::quarantined() const {
+  std::lock_guard lock(mutex_);
+  return quarantined_;
+}
+
+int PluginHealth::consecutive_failures() const {
+  std::lock_guard lock(mutex_);
+  return failures_;
+}
+
+std::string PluginHealth::last_failure() const {
+  std::lock_guard lock(mutex_);
+  return last_failure_;
 }
 
 void PluginSkill::InstanceDeleter::operator()(requip_plugin_instance* instance) const {
@@ -30,7 +74,7 @@ PluginSkill::PluginSkill(LoadedPlugin plugin, SkillPolicy policy)
       policy_(std::move(policy)),
       context_(std::make_unique<requip_host_context>()),
       instance_(nullptr, InstanceDeleter{plugin_}) {
-  context_->brain_skills = policy_.brain_skills;
+  context_->agent_skills = policy_.agent_skills;
   requip_host_text error;
   requip_plugin_instance* created =
       plugin_.descriptor().on_create(&detail::host_api(), context_.get(), &error);
@@ -46,7 +90,7 @@ PluginSkill::~PluginSkill() = default;
 
 std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
   const auto& d = plugin_.descriptor();
-  if (quarantined_ || !d.on_input) return std::nullopt;
+  if (quarantined() || !d.on_input) return std::nullopt;
   const requip_stimulus heard{detail::to_c(stimulus.ear), detail::to_c(stimulus.skin),
                               detail::to_c(stimulus.eye)};
   requip_answer answer{};
@@ -57,7 +101,7 @@ std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
 
 std::optional<Algorithm> PluginSkill::tick() {
   const auto& d = plugin_.descriptor();
-  if (quarantined_ || !d.on_tick) return std::nullopt;
+  if (quarantined() || !d.on_tick) return std::nullopt;
   requip_answer answer{};
   requip_host_text error;
   const requip_status status = d.on_tick(instance_.get(), &answer, &error);
@@ -71,20 +115,19 @@ std::optional<Algorithm> PluginSkill::settle(const char* hook, requip_status sta
     if (answer.algorithm) plugin_.descriptor().on_algorithm_destroy(answer.algorithm);
     throw std::runtime_error(count_failure(hook, error.empty() ? "no reason given" : error));
   }
-  failures_ = 0;
+  policy_.health->succeed();
   if (!answer.algorithm) return std::nullopt;
   return adopt(answer);
 }
 
 std::string PluginSkill::count_failure(const char* hook, const std::string& reason) {
-  ++failures_;
-  last_failure_ = fmt::format("{} (plugin {}, hook {})", reason, info().file.string(), hook);
-  if (failures_ < policy_.quarantine_after) return last_failure_;
-  quarantined_ = true;
+  const std::string failure =
+      fmt::format("{} (plugin {}, hook {})", reason, info().file.string(), hook);
+  if (!policy_.health->fail(failure, policy_.quarantine_after)) return failure;
   const std::string report = fmt::format(
       "{}; quarantined after {} consecutive failures, replace the plugin file to "
       "load a fixed version",
-      last_failure_, failures_);
+      failure, consecutive_failures());
   spdlog::error("skill '{}': {}", name(), report);
   return report;
 }

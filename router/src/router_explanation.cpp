@@ -22,6 +22,21 @@ void RouterSkill::explain(std::string source, const std::string& text, const std
   }
 }
 
+Routing routing_of(const RoutingExplanation& explanation) {
+  Routing routing{
+      explanation.text,       explanation.key, explanation.source,         explanation.skill, {},
+      explanation.confidence, std::nullopt,    explanation.feedback.size()};
+  for (const auto& candidate : explanation.top)
+    routing.top.push_back({candidate.skill, candidate.probability});
+  if (explanation.mapping && !explanation.mapping->skill.empty()) {
+    const auto& mapping = *explanation.mapping;
+    routing.mapping =
+        Routing::Mapping{mapping.key, mapping.skill, static_cast<int>(mapping.confirmations),
+                         static_cast<int>(mapping.rejections)};
+  }
+  return routing;
+}
+
 std::vector<std::string> RouterSkill::why() const {
   if (last_.source.empty()) return {"Nothing has been routed yet."};
   std::vector<std::string> lines;

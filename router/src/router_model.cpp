@@ -64,7 +64,7 @@ std::optional<RetrainReport> RouterModel::know(const std::vector<SkillProfile>& 
   gate_.grow(static_cast<int>(profiles_.size()));
   if (!changed) return std::nullopt;
   auto report = retrain(progress);
-  save_locked();
+  write(snapshot_locked());
   return report;
 }
 
@@ -133,7 +133,18 @@ std::optional<Mapping> RouterModel::mapping(std::string_view key) const {
 }
 
 void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
-  std::unique_lock lock(mutex_);
+  Snapshot snapshot;
+  {
+    std::unique_lock lock(mutex_);
+    learn(entry, text);
+    if (!config_.save_after_feedback) return;
+    snapshot = snapshot_locked();
+  }
+  // Written outside the lock: other conversations route meanwhile.
+  write(snapshot);
+}
+
+void RouterModel::learn(const FeedbackEntry& entry, std::string_view text) {
   const int row = row_of(entry.skill);
   if (entry.positive()) {
     store_->confirm(entry.key, entry.skill,
@@ -146,7 +157,6 @@ void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
                 GateModel::Mask(profiles_.size(), true));
   }
   store_->append_feedback(entry);
-  if (config_.save_after_feedback) save_locked();
 }
 
 bool RouterModel::forget(std::string_view key) {
@@ -166,11 +176,15 @@ std::optional<SkillProfile> RouterModel::profile(std::string_view skill) const {
 }
 
 void RouterModel::save() const {
-  std::shared_lock lock(mutex_);
-  save_locked();
+  Snapshot snapshot;
+  {
+    std::shared_lock lock(mutex_);
+    snapshot = snapshot_locked();
+  }
+  write(snapshot);
 }
 
-void RouterModel::save_locked() const {
+RouterModel::Snapshot RouterModel::snapshot_locked() const {
   nlohmann::json skills = nlohmann::json::array();
   for (const auto& profile : profiles_) {
     skills.push_back({{"name", profile.name},
@@ -178,8 +192,15 @@ void RouterModel::save_locked() const {
                       {"description", profile.description},
                       {"examples", profile.examples}});
   }
-  store_->put_blob(skills_blob, skills.dump());
-  store_->put_blob(gate_blob, gate_.save());
+  return {++snapshots_taken_, skills.dump(), gate_.save()};
+}
+
+void RouterModel::write(const Snapshot& snapshot) const {
+  std::lock_guard lock(write_mutex_);
+  if (snapshot.sequence <= snapshot_written_) return;  // a newer one is stored already
+  store_->put_blob(skills_blob, snapshot.skills);
+  store_->put_blob(gate_blob, snapshot.gate);
+  snapshot_written_ = snapshot.sequence;
 }
 
 }  // namespace requip::router

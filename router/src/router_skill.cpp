@@ -28,21 +28,26 @@ void RouterSkill::perceive(Turn& turn) {
   route(turn);
 }
 
+void RouterSkill::on_attach() {
+  if (options_.session.empty()) options_.session = kokoro().user();
+}
+
 void RouterSkill::refresh(Turn& turn) {
   std::vector<std::string> names;
   std::vector<SkillProfile> profiles;
   for (const auto& skill : turn.brain().skills()) {
-    const std::string name = skill->name();
+    const std::string& name = skill->name;
     if (name == options_.name) continue;
     const bool in_scope =
         options_.scope.empty() ||
         std::find(options_.scope.begin(), options_.scope.end(), name) != options_.scope.end();
     // Aware skills take no routed input, except routers, which take over the turn.
-    const bool routable = skill->kind() != SkillKind::aware ||
-                          std::dynamic_pointer_cast<RouterSkill>(skill) != nullptr;
+    const bool routable =
+        skill->kind != SkillKind::aware ||
+        std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(name)) != nullptr;
     if (!in_scope || !routable) continue;
     names.push_back(name);
-    profiles.push_back({name, skill->version(), skill->description(), skill->examples()});
+    profiles.push_back({name, skill->version, skill->description, skill->examples});
   }
   if (names == loaded_ && mask_.size() > 0) return;
   model_->know(profiles);
@@ -54,7 +59,12 @@ void RouterSkill::route(Turn& turn) {
   const std::string& text = turn.stimulus().ear;
   if (text.empty()) return;  // sensor and camera input goes to every skill
   refresh(turn);
-  const Message message = classifier_.classify(text);
+  decide(turn, classifier_.classify(text));
+  turn.explain(routing_of(last_));
+}
+
+void RouterSkill::decide(Turn& turn, const Message& message) {
+  const std::string& text = turn.stimulus().ear;
   if (session_.asking() && resolve(turn, message)) return;
   switch (message.kind) {
     case MessageKind::feedback:
@@ -228,6 +238,12 @@ void RouterSkill::fallback(Turn& turn) {
   turn.answer(Algorithm::say(offer.empty()
                                  ? "I have no skills loaded yet."
                                  : fmt::format("I can't help with that. I can: {}.", offer)));
+}
+
+SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptions options) {
+  return skill_factory([model = std::move(model), options = std::move(options)] {
+    return std::make_shared<RouterSkill>(model, options);
+  });
 }
 
 bool RouterSkill::forget(std::string_view text) {

@@ -70,97 +70,167 @@ Response Api::unauthorized(const Request& request) const {
                "missing or wrong bearer token: send \"Authorization: Bearer <token>\"");
 }
 
-TurnResult Api::converse(const std::string& session, std::string_view text) {
-  TurnResult turn = conversations_.converse(session, text);
-  if (turn.error.empty() && streams_.watched(session)) {
-    auto pushed = turn_json(turn);
-    pushed["type"] = "turn";
-    pushed["text"] = text;
-    streams_.publish(session, json_text(pushed));
-  }
-  return turn;
+void Api::converse(const std::string& session, std::string text, Brain::Sink on_line,
+                   Conversations::Done done) {
+  auto said = std::make_shared<std::string>(text);
+  // A stream sees each line as its step runs, then the whole turn.
+  auto each_line = [this, session, on_line = std::move(on_line)](const Output& output) {
+    if (on_line) on_line(output);
+    if (!streams_.watched(session)) return;
+    streams_.publish(session,
+                     json_text({{"type", "line"}, {"skill", output.skill}, {"line", output.line}}));
+  };
+  conversations_.converse(
+      session, std::move(text), std::move(each_line),
+      [this, session, said, done = std::move(done)](Reply turn, TurnEnd end) {
+        if (end == TurnEnd::answered && turn.error.empty() && streams_.watched(session)) {
+          auto pushed = turn_json(turn);
+          pushed["type"] = "turn";
+          pushed["text"] = *said;
+          streams_.publish(session, json_text(pushed));
+        }
+        done(std::move(turn), end);
+      });
 }
 
-Response Api::handle(const Request& request) {
+void Api::handle(const Request& request, const Respond& respond) {
   // The one barrier between a request and the server: whatever a handler throws ends as a
   // 500 for this request, never as std::terminate for every session.
-  try {
-    return route(request);
-  } catch (const std::exception& failure) {
+  const auto failed = [&](std::string_view what) {
     spdlog::error("answering {} {}: {}", http::to_string(request.method()),
-                  json_text(std::string(request.target())), failure.what());
-    return error(request, http::status::internal_server_error,
-                 fmt::format("the server failed to answer this request: {}", failure.what()));
+                  json_text(std::string(request.target())), what);
+    respond->respond(error(request, http::status::internal_server_error,
+                           fmt::format("the server failed to answer this request: {}", what)));
+  };
+  try {
+    route(request, respond);
+  } catch (const std::exception& failure) {
+    failed(failure.what());
   }
 }
 
-Response Api::route(const Request& request) {
+void Api::route(const Request& request, const Respond& respond) {
   const std::string_view path = path_of(request.target());
-  const auto expect = [&](http::verb method) -> std::optional<Response> {
-    if (request.method() == method) return std::nullopt;
-    return error(request, http::status::method_not_allowed,
-                 fmt::format("{} takes {} only", path, http::to_string(method)));
+  const auto wrong_method = [&](http::verb method) {
+    if (request.method() == method) return false;
+    respond->respond(error(request, http::status::method_not_allowed,
+                           fmt::format("{} takes {} only", path, http::to_string(method))));
+    return true;
   };
   if (path == "/healthz") {
-    if (auto refused = expect(http::verb::get)) return *refused;
+    if (wrong_method(http::verb::get)) return;
     const nlohmann::json health = {
         {"status", "ok"}, {"sessions", conversations_.sessions()}, {"streams", streams_.streams()}};
-    return reply(request, http::status::ok, json_text(health));
+    return respond->respond(reply(request, http::status::ok, json_text(health)));
   }
-  if (!authorized(request)) return unauthorized(request);
+  if (!authorized(request)) return respond->respond(unauthorized(request));
   if (path == "/v1/skills") {
-    if (auto refused = expect(http::verb::get)) return *refused;
-    return reply(request, http::status::ok, json_text(skills_json(conversations_.skills())));
+    if (wrong_method(http::verb::get)) return;
+    return respond->respond(
+        reply(request, http::status::ok, json_text(skills_json(conversations_.skills()))));
   }
   if (path == "/v1/chat/completions") {
-    if (auto refused = expect(http::verb::post)) return *refused;
-    return completions(request);
+    if (wrong_method(http::verb::post)) return;
+    return completions(request, respond);
   }
   if (auto session = session_in(path, "messages")) {
-    if (auto refused = expect(http::verb::post)) return *refused;
-    return messages(request, *session);
+    if (wrong_method(http::verb::post)) return;
+    return messages(request, *session, respond);
   }
   if (stream_session(path)) {
-    return error(request, http::status::upgrade_required,
-                 fmt::format("{} is a WebSocket: connect with a WebSocket client", path));
+    return respond->respond(
+        error(request, http::status::upgrade_required,
+              fmt::format("{} is a WebSocket: connect with a WebSocket client", path)));
   }
-  return error(request, http::status::not_found, fmt::format("no endpoint at {}", path));
+  respond->respond(error(request, http::status::not_found, fmt::format("no endpoint at {}", path)));
 }
 
-Response Api::messages(const Request& request, const std::string& session) {
+std::optional<Response> Api::failed_turn(const Request& request, const Reply& turn,
+                                         TurnEnd end) const {
+  switch (end) {
+    case TurnEnd::timed_out:
+      return error(request, http::status::gateway_timeout, turn.error);
+    case TurnEnd::stopped:
+      return error(request, http::status::service_unavailable, turn.error);
+    case TurnEnd::answered:
+      if (!turn.error.empty()) return error(request, http::status::bad_request, turn.error);
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+void Api::messages(const Request& request, const std::string& session, const Respond& respond) {
   if (!valid_session_id(session)) {
-    return error(request, http::status::bad_request,
-                 fmt::format("session \"{}\" is not 1 to 64 of [A-Za-z0-9_.-]", session));
+    return respond->respond(
+        error(request, http::status::bad_request,
+              fmt::format("session \"{}\" is not 1 to 64 of [A-Za-z0-9_.-]", session)));
   }
+  std::string text;
   try {
-    const TurnResult turn = converse(session, text_of_message(request.body()));
-    if (!turn.error.empty()) return error(request, http::status::bad_request, turn.error);
-    return reply(request, http::status::ok, json_text(turn_json(turn)));
+    text = text_of_message(request.body());
   } catch (const BadRequest& bad) {
-    return error(request, http::status::bad_request, bad.what());
+    return respond->respond(error(request, http::status::bad_request, bad.what()));
   }
+  // The request goes away with the connection's read buffer; what the answer needs is copied.
+  auto head = std::make_shared<Request>(request.method(), request.target(), request.version());
+  head->keep_alive(request.keep_alive());
+  converse(session, std::move(text), {}, [this, head, respond](Reply turn, TurnEnd end) {
+    if (auto failed = failed_turn(*head, turn, end)) return respond->respond(std::move(*failed));
+    respond->respond(reply(*head, http::status::ok, json_text(turn_json(turn))));
+  });
 }
 
-Response Api::completions(const Request& request) {
+void Api::completions(const Request& request, const Respond& respond) {
+  CompletionRequest completion;
   try {
-    const auto completion =
+    completion =
         parse_completion_request(request.body(), std::string_view(request["X-Requip-Session"]));
-    const TurnResult turn = converse(completion.session, completion.text);
-    if (!turn.error.empty()) return error(request, http::status::bad_request, turn.error);
-    const CompletionId id{fmt::format("chatcmpl-{}", ++completions_served_),
-                          std::chrono::duration_cast<std::chrono::seconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count()};
-    if (!completion.stream) {
-      return reply(request, http::status::ok, completion_json(completion, id, turn));
-    }
-    Response events = reply(request, http::status::ok, completion_events(completion, id, turn),
-                            "text/event-stream");
-    events.set(http::field::cache_control, "no-cache");
-    return events;
   } catch (const BadRequest& bad) {
-    return error(request, http::status::bad_request, bad.what());
+    return respond->respond(error(request, http::status::bad_request, bad.what()));
   }
+  if (completion.stream) return stream_completion(request, completion, respond);
+  auto head = std::make_shared<Request>(request.method(), request.target(), request.version());
+  head->keep_alive(request.keep_alive());
+  converse(completion.session, completion.text, {},
+           [this, head, respond, completion](Reply turn, TurnEnd end) {
+             if (auto failed = failed_turn(*head, turn, end)) {
+               return respond->respond(std::move(*failed));
+             }
+             respond->respond(reply(*head, http::status::ok,
+                                    completion_json(completion, next_completion_id(), turn)));
+           });
+}
+
+CompletionId Api::next_completion_id() {
+  return {fmt::format("chatcmpl-{}", ++completions_served_),
+          std::chrono::duration_cast<std::chrono::seconds>(
+              std::chrono::system_clock::now().time_since_epoch())
+              .count()};
+}
+
+void Api::stream_completion(const Request& request, const CompletionRequest& completion,
+                            const Respond& respond) {
+  // Once the head is out a bad input can no longer be a 400: it is checked first.
+  if (auto problem = conversations_.refusal(completion.text)) {
+    return respond->respond(error(request, http::status::bad_request, *problem));
+  }
+  Response head = reply(request, http::status::ok, {}, "text/event-stream");
+  head.set(http::field::cache_control, "no-cache");
+  respond->begin_body(std::move(head));
+  const CompletionId id = next_completion_id();
+  respond->body_piece(completion_start_event(completion, id));
+  auto first = std::make_shared<std::atomic<bool>>(true);
+  converse(
+      completion.session, completion.text,
+      [respond, completion, id, first](const Output& output) {
+        respond->body_piece(
+            completion_line_event(completion, id, output.line, first->exchange(false)));
+      },
+      [respond, completion, id](Reply turn, TurnEnd end) {
+        const bool ended = end == TurnEnd::answered && turn.error.empty();
+        respond->body_piece(completion_end_event(completion, id, ended ? "" : turn.error));
+        respond->end_body();
+      });
 }
 
 }  // namespace requip::serve

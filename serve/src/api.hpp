@@ -3,10 +3,12 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "openai.hpp"
 #include "requip/serve/server.hpp"
 #include "stream_hub.hpp"
 
@@ -20,22 +22,42 @@ using Response = http::response<http::string_body>;
 // HTTP session only reads, writes and upgrades.
 class Api {
  public:
+  // Where a request's answer goes: a whole response, or a head and then body pieces as they
+  // are made (server-sent events). Called maybe later and from a turn thread.
+  class Responder {
+   public:
+    virtual ~Responder() = default;
+    virtual void respond(Response response) = 0;
+    virtual void begin_body(Response head) = 0;
+    virtual void body_piece(std::string piece) = 0;
+    virtual void end_body() = 0;
+  };
+  using Respond = std::shared_ptr<Responder>;
+
   Api(Conversations& conversations, StreamHub& streams, const ServerOptions& options);
 
   // Never throws: a failure inside a handler is a 500 with a JSON error.
-  Response handle(const Request& request);
+  void handle(const Request& request, const Respond& respond);
   // The session a WebSocket target /v1/sessions/{id}/stream names, if that is what it is.
   static std::optional<std::string> stream_session(std::string_view target);
   bool authorized(const Request& request) const;
   Response error(const Request& request, http::status status, std::string_view message) const;
   Response unauthorized(const Request& request) const;
-  // Runs a turn for a session and pushes it to the session's streams.
-  TurnResult converse(const std::string& session, std::string_view text);
+  // Queues a turn of a session; once it ends, pushes it to the session's streams and gives
+  // `done` the reply.
+  // `on_line` also gets each line as its step runs.
+  void converse(const std::string& session, std::string text, Brain::Sink on_line,
+                Conversations::Done done);
 
  private:
-  Response route(const Request& request);
-  Response messages(const Request& request, const std::string& session);
-  Response completions(const Request& request);
+  void route(const Request& request, const Respond& respond);
+  void messages(const Request& request, const std::string& session, const Respond& respond);
+  void completions(const Request& request, const Respond& respond);
+  CompletionId next_completion_id();
+  void stream_completion(const Request& request, const CompletionRequest& completion,
+                         const Respond& respond);
+  // The response to a turn that did not answer (timed out, stopped, refused), if it did not.
+  std::optional<Response> failed_turn(const Request& request, const Reply& turn, TurnEnd end) const;
   Response reply(const Request& request, http::status status, std::string body,
                  std::string_view content_type = "application/json") const;
 

@@ -1,21 +1,24 @@
 #include "requip/serve/conversations.hpp"
 
-#include <algorithm>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
-#include "session_router.hpp"
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+
+#include "requip/core/input_check.hpp"
+#include "turn_workers.hpp"
+#include "watchdog.hpp"
 
 namespace requip::serve {
 
 namespace {
-
-void append(TurnResult& result, const Reply& reply) {
-  result.replies.insert(result.replies.end(), reply.lines.begin(), reply.lines.end());
-  result.notices.insert(result.notices.end(), reply.notices.begin(), reply.notices.end());
-  if (!reply.skill.empty()) result.skill = reply.skill;
-  result.emotion = reply.emotion;
+using Clock = std::chrono::steady_clock;
 }
-
-}  // namespace
 
 bool valid_session_id(std::string_view id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -24,83 +27,343 @@ bool valid_session_id(std::string_view id) {
   });
 }
 
-Conversations::Conversations(Brain& brain, std::shared_ptr<router::RouterModel> model)
-    : brain_(brain), model_(std::move(model)) {
-  if (!model_) return;
-  session_router_ = std::make_shared<SessionRouter>();
-  brain_.add(session_router_);
-}
+class Conversations::State : public std::enable_shared_from_this<State> {
+ public:
+  State(std::shared_ptr<Agent> agent, ConversationOptions options)
+      : agent_(std::move(agent)), options_(options), workers_(options.threads) {}
+
+  struct Job;
+  struct Conversation {
+    Conversation(std::shared_ptr<Agent> agent, const std::string& session)
+        : session(session), brain(std::move(agent), session) {}
+
+    const std::string session;
+    std::mutex mutex;  // queue, running and last_used; never held across a turn
+    std::deque<std::shared_ptr<Job>> queue;
+    std::shared_ptr<Job> current;  // the turn the brain is in
+    bool running = false;          // a turn thread or a tick has the brain
+    Clock::time_point last_used = Clock::now();
+    Brain brain;  // used only by whoever set `running`
+  };
+  struct Job {
+    std::string text;
+    std::function<void(Brain&)> visit;  // instead of a turn
+    Brain::Sink on_line;
+    Done done;
+    std::atomic<bool> settled{false};  // done was called, by the turn or by the watchdog
+    std::atomic<bool> started{false};
+    std::uint64_t watch = 0;
+    std::weak_ptr<Conversation> conversation;
+  };
+
+  void on_turn_boundary(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    boundary_hooks_.push_back(std::move(hook));
+  }
+
+  void converse(const std::string& session, std::string text, Brain::Sink on_line, Done done) {
+    auto job = std::make_shared<Job>();
+    job->text = std::move(text);
+    job->on_line = std::move(on_line);
+    job->done = std::move(done);
+    queue(session, std::move(job));
+  }
+
+  void visit(const std::string& session, std::function<void(Brain&)> visit, Done done) {
+    auto job = std::make_shared<Job>();
+    job->visit = std::move(visit);
+    job->done = std::move(done);
+    queue(session, std::move(job));
+  }
+
+  void queue(const std::string& session, std::shared_ptr<Job> job) {
+    std::shared_ptr<Conversation> conversation;
+    {
+      std::lock_guard lock(mutex_);
+      if (!stopped_) conversation = find_or_open(session);
+    }
+    if (!conversation) {
+      Reply refused;
+      refused.error = "the server is stopping: send the message again later";
+      job->done(std::move(refused), TurnEnd::stopped);
+      return;
+    }
+    job->conversation = conversation;
+    job->watch = watchdog_.watch(Clock::now() + options_.turn_timeout,
+                                 [weak_self = weak_from_this(), weak = std::weak_ptr<Job>(job)] {
+                                   auto self = weak_self.lock();
+                                   auto expired = weak.lock();
+                                   if (self && expired) self->expire(*expired);
+                                 });
+    bool start = false;
+    {
+      std::lock_guard lock(conversation->mutex);
+      conversation->queue.push_back(std::move(job));
+      conversation->last_used = Clock::now();
+      start = !std::exchange(conversation->running, true);
+    }
+    if (start) schedule(conversation);
+  }
+
+  void tick(const std::function<void(PushedOutput)>& push) {
+    for (const auto& conversation : snapshot()) {
+      {
+        std::lock_guard lock(conversation->mutex);
+        if (conversation->running || !conversation->queue.empty()) continue;
+        conversation->running = true;
+      }
+      const Reply reply = conversation->brain.tick();
+      release(conversation, false);  // a tick is not a use: idle conversations still expire
+      if (!reply.lines.empty()) push({conversation->session, reply.skill, reply.lines});
+    }
+  }
+
+  std::size_t expire_idle(Clock::time_point cutoff,
+                          const std::function<bool(const std::string&)>& keep) {
+    std::vector<std::shared_ptr<Conversation>> expired;  // destroyed outside the lock
+    std::lock_guard lock(mutex_);
+    for (auto at = conversations_.begin(); at != conversations_.end();) {
+      if (idle_since(*at->second, cutoff) && !keep(at->first)) {
+        expired.push_back(std::move(at->second));
+        at = conversations_.erase(at);
+      } else {
+        ++at;
+      }
+    }
+    return expired.size();
+  }
+
+  std::size_t sessions() const {
+    std::lock_guard lock(mutex_);
+    return conversations_.size();
+  }
+
+  const std::shared_ptr<Agent>& agent() const { return agent_; }
+
+  std::vector<std::string> stop(std::chrono::milliseconds grace) {
+    {
+      std::lock_guard lock(mutex_);
+      stopped_ = true;
+    }
+    workers_.stop(grace);
+    // Whatever did not end is answered now, so that no client waits on a stopped server.
+    std::vector<std::string> stuck;
+    for (const auto& conversation : snapshot()) {
+      std::lock_guard lock(conversation->mutex);
+      for (auto& job : conversation->queue)
+        settle(*job, "the server stopped before this turn ran: send it again later");
+      conversation->queue.clear();
+      if (!conversation->current) continue;
+      std::string skill = conversation->brain.running();
+      settle(*conversation->current,
+             fmt::format("the server stopped while skill '{}' held this turn", skill));
+      if (std::find(stuck.begin(), stuck.end(), skill) == stuck.end()) stuck.push_back(skill);
+    }
+    return stuck;
+  }
+
+ private:
+  std::shared_ptr<Conversation> find_or_open(const std::string& session) {
+    auto found = conversations_.find(session);
+    if (found != conversations_.end()) return found->second;
+    if (conversations_.size() >= options_.max_conversations) evict_least_recent();
+    auto opened = std::make_shared<Conversation>(agent_, session);
+    conversations_.emplace(session, opened);
+    return opened;
+  }
+
+  void evict_least_recent() {
+    auto oldest = conversations_.end();
+    Clock::time_point oldest_use = Clock::time_point::max();
+    for (auto at = conversations_.begin(); at != conversations_.end(); ++at) {
+      std::lock_guard lock(at->second->mutex);
+      if (at->second->running || !at->second->queue.empty()) continue;
+      if (at->second->last_used < oldest_use) {
+        oldest_use = at->second->last_used;
+        oldest = at;
+      }
+    }
+    if (oldest == conversations_.end()) return;  // every one is in a turn: over the bound
+    spdlog::info(
+        "forgot conversation '{}', the least recently used, to stay within {} conversations",
+        oldest->first, options_.max_conversations);
+    conversations_.erase(oldest);
+  }
+
+  static bool idle_since(Conversation& conversation, Clock::time_point cutoff) {
+    std::lock_guard lock(conversation.mutex);
+    return !conversation.running && conversation.queue.empty() && conversation.last_used < cutoff;
+  }
+
+  std::vector<std::shared_ptr<Conversation>> snapshot() const {
+    std::vector<std::shared_ptr<Conversation>> all;
+    std::lock_guard lock(mutex_);
+    all.reserve(conversations_.size());
+    for (const auto& [session, conversation] : conversations_)
+      all.push_back(conversation);
+    return all;
+  }
+
+  void schedule(const std::shared_ptr<Conversation>& conversation) {
+    workers_.post([self = shared_from_this(), conversation] { self->run_next(conversation); });
+  }
+
+  // Gives the brain back; a turn queued meanwhile is scheduled.
+  void release(const std::shared_ptr<Conversation>& conversation, bool used = true) {
+    bool more = false;
+    {
+      std::lock_guard lock(conversation->mutex);
+      if (used) conversation->last_used = Clock::now();
+      more = !conversation->queue.empty();
+      conversation->running = more;
+    }
+    if (more) schedule(conversation);
+  }
+
+  static void settle(Job& job, std::string why) {
+    if (job.settled.exchange(true)) return;
+    Reply reply;
+    reply.error = std::move(why);
+    job.done(std::move(reply), TurnEnd::stopped);
+  }
+
+  void run_next(const std::shared_ptr<Conversation>& conversation) {
+    std::shared_ptr<Job> job;
+    {
+      std::lock_guard lock(conversation->mutex);
+      if (conversation->queue.empty()) return;  // answered by stop()
+      job = std::move(conversation->queue.front());
+      conversation->queue.pop_front();
+      conversation->current = job;
+    }
+    if (!job->settled) run(*conversation, job);
+    {
+      std::lock_guard lock(conversation->mutex);
+      conversation->current.reset();
+    }
+    // One turn at a time per conversation, then back in line: others get the thread too.
+    release(conversation);
+  }
+
+  void run(Conversation& conversation, const std::shared_ptr<Job>& job) {
+    std::vector<std::function<void()>> hooks;
+    {
+      std::lock_guard lock(mutex_);
+      hooks = boundary_hooks_;
+    }
+    for (const auto& hook : hooks)
+      hook();
+    job->started = true;
+    Reply reply;
+    if (job->visit) {
+      try {
+        job->visit(conversation.brain);
+      } catch (const std::exception& failure) {
+        reply.error = failure.what();  // the caller hears of it, the turn thread goes on
+      }
+    } else {
+      reply = conversation.brain.converse(job->text, [&job](const Output& output) {
+        if (!job->settled && job->on_line) job->on_line(output);  // not after a timeout's answer
+      });
+    }
+    watchdog_.cancel(job->watch);
+    if (!job->settled.exchange(true)) job->done(std::move(reply), TurnEnd::answered);
+  }
+
+  void expire(Job& job) {
+    if (job.settled.exchange(true)) return;
+    auto conversation = job.conversation.lock();
+    Reply reply;
+    if (job.started && conversation) {
+      const std::string skill = conversation->brain.running();
+      reply.error = fmt::format(
+          "the turn did not finish within {} ms: skill '{}' is still running; try again later",
+          options_.turn_timeout.count(), skill.empty() ? "?" : skill);
+      if (auto factory = agent_->catalog()->find(skill); factory && factory->report_failure) {
+        factory->report_failure(reply.error);
+      }
+      workers_.replace_thread();  // that thread is stuck; the other conversations keep theirs
+    } else {
+      reply.error = fmt::format(
+          "the turn did not start within {} ms: an earlier turn of this conversation is still "
+          "running",
+          options_.turn_timeout.count());
+    }
+    spdlog::warn("conversation '{}': {}", conversation ? conversation->session : "?", reply.error);
+    job.done(std::move(reply), TurnEnd::timed_out);
+  }
+
+  std::shared_ptr<Agent> agent_;
+  ConversationOptions options_;
+  mutable std::mutex mutex_;  // the map, the hooks and stopped_; never held across a turn
+  std::map<std::string, std::shared_ptr<Conversation>> conversations_;
+  std::vector<std::function<void()>> boundary_hooks_;
+  bool stopped_ = false;
+  detail::TurnWorkers workers_;
+  detail::Watchdog watchdog_;
+};
+
+Conversations::Conversations(std::shared_ptr<Agent> agent, ConversationOptions options)
+    : state_(std::make_shared<State>(std::move(agent), options)) {}
 
 Conversations::~Conversations() {
-  if (session_router_) brain_.remove(session_router_->name());
+  state_->stop(std::chrono::milliseconds(0));
 }
 
 void Conversations::on_turn_boundary(std::function<void()> hook) {
-  std::lock_guard lock(mutex_);
-  boundary_hooks_.push_back(std::move(hook));
+  state_->on_turn_boundary(std::move(hook));
 }
 
-Conversations::Session& Conversations::session(const std::string& id) {
-  auto [at, created] = sessions_.try_emplace(id);
-  if (created && model_) {
-    router::RouterSkillOptions options;
-    options.session = id;  // the feedback log says which session taught what
-    at->second.router = std::make_shared<router::RouterSkill>(model_, std::move(options));
-  }
-  at->second.last_used = std::chrono::steady_clock::now();
-  return at->second;
+void Conversations::converse(const std::string& session, std::string text, Brain::Sink on_line,
+                             Done done) {
+  state_->converse(session, std::move(text), std::move(on_line), std::move(done));
 }
 
-TurnResult Conversations::converse(const std::string& id, std::string_view text) {
-  std::lock_guard lock(mutex_);
-  for (const auto& hook : boundary_hooks_)
-    hook();
-  Session& current = session(id);
-  if (session_router_) session_router_->activate(current.router);
-  TurnResult result;
-  const Reply first = brain_.think(text);
-  result.error = first.error;
-  append(result, first);
-  // Every step of a multi-step answer belongs to this turn, not to the next session's.
-  while (brain_.busy())
-    append(result, brain_.tick());
-  if (current.router && result.error.empty()) result.why = current.router->explanation();
-  if (!result.skill.empty()) last_session_of_skill_[result.skill] = id;
-  return result;
+Reply Conversations::converse(const std::string& session, std::string_view text) {
+  auto ended = std::make_shared<std::promise<Reply>>();
+  auto reply = ended->get_future();
+  state_->converse(session, std::string(text), {},
+                   [ended](Reply reply, TurnEnd) { ended->set_value(std::move(reply)); });
+  return reply.get();
 }
 
-std::optional<PushedOutput> Conversations::tick() {
-  std::lock_guard lock(mutex_);
-  for (const auto& hook : boundary_hooks_)
-    hook();
-  // Turns run to their last step, so the brain is idle here and only continuous skills act.
-  const Reply reply = brain_.tick();
-  auto owner = last_session_of_skill_.find(reply.skill);
-  if (reply.lines.empty() || owner == last_session_of_skill_.end()) return std::nullopt;
-  return PushedOutput{owner->second, reply.skill, reply.lines};
+bool Conversations::visit(const std::string& session, std::function<void(Brain&)> visit) {
+  auto ended = std::make_shared<std::promise<TurnEnd>>();
+  auto end = ended->get_future();
+  state_->visit(session, std::move(visit), [ended](Reply reply, TurnEnd how) {
+    ended->set_value(reply.error.empty() ? how : TurnEnd::stopped);
+  });
+  return end.get() == TurnEnd::answered;
+}
+
+void Conversations::tick(const std::function<void(PushedOutput)>& push) {
+  state_->tick(push);
 }
 
 std::size_t Conversations::expire(std::chrono::steady_clock::time_point cutoff,
                                   const std::function<bool(const std::string&)>& keep) {
-  std::lock_guard lock(mutex_);
-  return std::erase_if(sessions_, [&](const auto& entry) {
-    return entry.second.last_used < cutoff && !keep(entry.first);
-  });
+  return state_->expire_idle(cutoff, keep);
+}
+
+std::optional<std::string> Conversations::refusal(std::string_view text) const {
+  return check_input(text, state_->agent()->options().max_input_bytes);
 }
 
 std::size_t Conversations::sessions() const {
-  std::lock_guard lock(mutex_);
-  return sessions_.size();
+  return state_->sessions();
 }
 
 std::vector<SkillSummary> Conversations::skills() const {
-  std::lock_guard lock(mutex_);
   std::vector<SkillSummary> summaries;
-  for (const auto& skill : brain_.skills()) {
-    summaries.push_back({skill->name(), skill->version(), std::string(to_string(skill->kind())),
-                         skill->description()});
+  for (const auto& skill : state_->agent()->catalog()->skills) {
+    summaries.push_back(
+        {skill->name, skill->version, std::string(to_string(skill->kind)), skill->description});
   }
   return summaries;
+}
+
+std::vector<std::string> Conversations::stop(std::chrono::milliseconds grace) {
+  return state_->stop(grace);
 }
 
 }  // namespace requip::serve

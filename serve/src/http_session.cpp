@@ -4,6 +4,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket.hpp>
+#include <sstream>
 
 #include "stream_session.hpp"
 
@@ -79,16 +80,74 @@ void HttpSession::on_read(beast::error_code error) {
     return;
   }
   busy_ = true;
-  Response response = context_.api.handle(request);
-  if (draining_) response.keep_alive(false);
-  write(std::move(response));
+  context_.api.handle(request, shared_from_this());
+}
+
+// A turn answers later, from a turn thread: what it sends comes back to this connection's
+// strand to be written.
+void HttpSession::respond(Response response) {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), response = std::move(response)]() mutable {
+              if (self->draining_) response.keep_alive(false);
+              self->write(std::move(response));
+            });
+}
+
+void HttpSession::begin_body(Response head) {
+  head.chunked(true);
+  std::ostringstream header;
+  header << head.base();
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), keep_alive = head.keep_alive(), text = header.str()] {
+              self->pieces_keep_alive_ = keep_alive && !self->draining_;
+              self->queue_piece(text, false);
+            });
+}
+
+void HttpSession::body_piece(std::string piece) {
+  if (piece.empty()) return;  // an empty chunk would end the body
+  std::string chunk = fmt::format("{:x}\r\n", piece.size());
+  chunk += piece;
+  chunk += "\r\n";
+  net::post(stream_.get_executor(), [self = shared_from_this(), chunk = std::move(chunk)] {
+    self->queue_piece(chunk, false);
+  });
+}
+
+void HttpSession::end_body() {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this()] { self->queue_piece("0\r\n\r\n", true); });
+}
+
+void HttpSession::queue_piece(std::string piece, bool last) {
+  pieces_.push_back({std::make_shared<const std::string>(std::move(piece)), last});
+  if (pieces_.size() == 1) write_piece();
+}
+
+void HttpSession::write_piece() {
+  net::async_write(stream_, net::buffer(*pieces_.front().bytes),
+                   [self = shared_from_this()](beast::error_code error, std::size_t) {
+                     const bool last = self->pieces_.front().last;
+                     self->pieces_.pop_front();
+                     if (error) {
+                       self->pieces_.clear();
+                       self->close();
+                     } else if (last) {
+                       self->on_write(self->pieces_keep_alive_, error);
+                     } else if (!self->pieces_.empty()) {
+                       self->write_piece();
+                     }
+                   });
 }
 
 void HttpSession::upgrade(Request request) {
   auto session = Api::stream_session(request.target());
   std::optional<Response> refused;
   if (!session) {
-    refused = context_.api.handle(request);  // what a plain request to that path gets
+    refused = context_.api.error(
+        request, http::status::not_found,
+        fmt::format("no WebSocket at {}: a session's stream is /v1/sessions/{{id}}/stream",
+                    std::string(request.target())));
   } else if (!context_.api.authorized(request)) {
     refused = context_.api.unauthorized(request);
   } else if (!valid_session_id(*session)) {

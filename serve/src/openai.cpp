@@ -83,8 +83,8 @@ CompletionRequest parse_completion_request(std::string_view body, std::string_vi
 }
 
 std::string completion_json(const CompletionRequest& request, const CompletionId& id,
-                            const TurnResult& turn) {
-  const nlohmann::json message = {{"role", "assistant"}, {"content", joined(turn.replies)}};
+                            const Reply& turn) {
+  const nlohmann::json message = {{"role", "assistant"}, {"content", joined(turn.lines)}};
   return json_text({{"id", id.id},
                     {"object", "chat.completion"},
                     {"created", id.created},
@@ -93,19 +93,30 @@ std::string completion_json(const CompletionRequest& request, const CompletionId
                     {"requip", turn_json(turn)}});
 }
 
-std::string completion_events(const CompletionRequest& request, const CompletionId& id,
-                              const TurnResult& turn) {
+namespace {
+std::string event(const nlohmann::json& data) {
+  return fmt::format("data: {}\n\n", json_text(data));
+}
+}  // namespace
+
+std::string completion_start_event(const CompletionRequest& request, const CompletionId& id) {
+  return event(chunk(request, id, {{"role", "assistant"}, {"content", ""}}, nullptr));
+}
+
+std::string completion_line_event(const CompletionRequest& request, const CompletionId& id,
+                                  std::string_view line, bool first) {
+  return event(chunk(request, id, {{"content", (first ? "" : "\n") + std::string(line)}}, nullptr));
+}
+
+std::string completion_end_event(const CompletionRequest& request, const CompletionId& id,
+                                 std::string_view error) {
   std::string events;
-  const auto event = [&events](const nlohmann::json& data) {
-    events += fmt::format("data: {}\n\n", json_text(data));
-  };
-  event(chunk(request, id, {{"role", "assistant"}, {"content", ""}}, nullptr));
-  for (std::size_t i = 0; i < turn.replies.size(); ++i) {
-    event(chunk(request, id, {{"content", (i == 0 ? "" : "\n") + turn.replies[i]}}, nullptr));
+  if (!error.empty()) {
+    events += event({{"error", {{"message", error}, {"type", "server_error"}}}});
+  } else {
+    events += event(chunk(request, id, nlohmann::json::object(), "stop"));
   }
-  event(chunk(request, id, nlohmann::json::object(), "stop"));
-  events += "data: [DONE]\n\n";
-  return events;
+  return events + "data: [DONE]\n\n";
 }
 
 }  // namespace requip::serve

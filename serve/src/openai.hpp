@@ -28,10 +28,14 @@ struct CompletionId {
 
 // The whole answer as one "chat.completion" object.
 std::string completion_json(const CompletionRequest& request, const CompletionId& id,
-                            const TurnResult& turn);
-// The answer as server-sent events: a role chunk, a chunk per reply line, a final chunk
-// with finish_reason "stop", then `data: [DONE]`.
-std::string completion_events(const CompletionRequest& request, const CompletionId& id,
-                              const TurnResult& turn);
+                            const Reply& turn);
+// The answer as server-sent events, each sent as it is made: a role chunk, a chunk per line
+// as its step runs, then a final chunk with finish_reason "stop" (or, for a turn that did
+// not end, an error event) and `data: [DONE]`.
+std::string completion_start_event(const CompletionRequest& request, const CompletionId& id);
+std::string completion_line_event(const CompletionRequest& request, const CompletionId& id,
+                                  std::string_view line, bool first);
+std::string completion_end_event(const CompletionRequest& request, const CompletionId& id,
+                                 std::string_view error = {});
 
 }  // namespace requip::serve

@@ -49,11 +49,11 @@ struct Server::State {
     ticks.expires_after(options.tick_interval);
     ticks.async_wait([this](boost::system::error_code error) {
       if (error) return;
-      if (auto pushed = conversations.tick()) {
-        nlohmann::json message = {
-            {"type", "reminder"}, {"skill", pushed->skill}, {"replies", pushed->lines}};
-        streams.publish(pushed->session, json_text(message));
-      }
+      conversations.tick([this](PushedOutput pushed) {
+        const nlohmann::json message = {
+            {"type", "reminder"}, {"skill", pushed.skill}, {"replies", pushed.lines}};
+        streams.publish(pushed.session, json_text(message));
+      });
       tick_later();
     });
   }
@@ -72,11 +72,18 @@ struct Server::State {
 
   void stop() {
     net::post(io, [this] {
+      if (std::exchange(stopping, true)) return;
       listener->stop();
       ticks.cancel();
       expiries.cancel();
       signals.cancel();
       connections.drain_all();
+      // Off the io threads: turns in flight get a grace to end, and the ones that do not
+      // are answered with an error, so every connection can close.
+      ender = std::thread([this] {
+        stuck = conversations.stop(options.stop_grace);
+        connections.drain_all();
+      });
     });
   }
 
@@ -91,6 +98,9 @@ struct Server::State {
   net::steady_timer ticks;
   net::steady_timer expiries;
   net::signal_set signals;
+  bool stopping = false;
+  std::thread ender;
+  std::vector<std::string> stuck;
 };
 
 Server::Server(Conversations& conversations, ServerOptions options)
@@ -132,6 +142,11 @@ void Server::run() {
   serve();
   for (auto& helper : helpers)
     helper.join();
+  if (state.ender.joinable()) state.ender.join();
+}
+
+const std::vector<std::string>& Server::stuck_skills() const {
+  return state_->stuck;
 }
 
 void Server::stop() {

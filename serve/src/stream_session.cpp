@@ -46,9 +46,13 @@ void StreamSession::on_read(beast::error_code error) {
   const std::string frame = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
   try {
-    // The turn reaches this stream, like every other of the session's, through the hub.
-    const TurnResult turn = context_.api.converse(session_, text_of_message(frame));
-    if (!turn.error.empty()) send(std::make_shared<const std::string>(error_json(turn.error)));
+    // The turn reaches this stream, like every other of the session's, through the hub; only
+    // a refusal or a timeout is this frame's own answer.
+    context_.api.converse(session_, text_of_message(frame), {},
+                          [self = shared_from_this()](Reply turn, TurnEnd) {
+                            if (turn.error.empty()) return;
+                            self->push(std::make_shared<const std::string>(error_json(turn.error)));
+                          });
   } catch (const BadRequest& bad) {
     send(std::make_shared<const std::string>(error_json(bad.what())));
   } catch (const std::exception& failure) {

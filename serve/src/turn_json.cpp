@@ -6,30 +6,26 @@ namespace requip::serve {
 
 namespace {
 
-nlohmann::json why_json(const router::RoutingExplanation& why) {
+nlohmann::json why_json(const Routing& why) {
   auto scores = nlohmann::json::array();
   for (const auto& candidate : why.top)
     scores.push_back({{"skill", candidate.skill}, {"probability", candidate.probability}});
   nlohmann::json mapping = nullptr;
-  if (why.mapping && !why.mapping->skill.empty()) {
+  if (why.mapping) {
     mapping = {{"key", why.mapping->key},
                {"skill", why.mapping->skill},
                {"confirmations", why.mapping->confirmations},
                {"rejections", why.mapping->rejections}};
   }
-  return {{"source", why.source},
-          {"key", why.key},
-          {"skill", why.skill},
-          {"scores", scores},
-          {"mapping", mapping},
-          {"confidence", why.confidence},
-          {"feedback", why.feedback.size()}};
+  return {{"source", why.source},    {"key", why.key},     {"skill", why.skill},
+          {"scores", scores},        {"mapping", mapping}, {"confidence", why.confidence},
+          {"feedback", why.feedback}};
 }
 
 }  // namespace
 
-nlohmann::json turn_json(const TurnResult& turn) {
-  nlohmann::json body = {{"replies", turn.replies},
+nlohmann::json turn_json(const Reply& turn) {
+  nlohmann::json body = {{"replies", turn.lines},
                          {"skill", turn.skill},
                          {"emotion", turn.emotion},
                          {"why", turn.why ? why_json(*turn.why) : nlohmann::json(nullptr)}};

@@ -7,7 +7,7 @@
 namespace requip::serve {
 
 // {"replies":[...],"skill":...,"emotion":...,"why":{...}|null}, with "notices" when any.
-nlohmann::json turn_json(const TurnResult& turn);
+nlohmann::json turn_json(const Reply& turn);
 // {"skills":[{"name","version","kind","description"}]}
 nlohmann::json skills_json(const std::vector<SkillSummary>& skills);
 

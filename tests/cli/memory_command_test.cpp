@@ -37,7 +37,7 @@ TEST_CASE("memory export --json: prints the whole store as JSON", "[cli][memory]
   auto result = run_requip({"memory", "export", "--json", "--db", db});
   REQUIRE(result.exit_code == 0);
   auto dump = nlohmann::json::parse(result.out);
-  CHECK(dump.at("memento").at("notes").at("note-00000001") == "buy milk");
+  CHECK(dump.at("memento").at("users/local/notes").at("note-00000001") == "buy milk");
   CHECK(dump.at("mappings").is_array());
   CHECK(dump.at("feedback").is_array());
   CHECK(dump.at("blobs").is_array());

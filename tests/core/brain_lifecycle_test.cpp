@@ -39,7 +39,7 @@ TEST_CASE("brain: a replacement takes over the saved state of the skill it repla
   CHECK(brain.skill("notes") == new_version);
 }
 
-TEST_CASE("brain: skills added or removed during think take effect when the cycle ends",
+TEST_CASE("brain: skills added or removed during a turn take effect when the turn ends",
           "[core][brain][lifecycle]") {
   Brain brain;
   auto late = answering("late", {"late answer"});
@@ -54,14 +54,14 @@ TEST_CASE("brain: skills added or removed during think take effect when the cycl
   brain.add(manager);
   brain.add(leaving);
 
-  Reply first = brain.think("change");
+  Reply first = brain.converse("change");
   CHECK(first.lines == std::vector<std::string>{"still here"});  // leaving saw the input
   CHECK(late->heard.empty());                                    // late did not
   CHECK(brain.has("late"));
   CHECK_FALSE(brain.has("leaving"));
 
   manager->on_perceive = nullptr;
-  CHECK(brain.think("again").lines == std::vector<std::string>{"late answer"});
+  CHECK(brain.converse("again").lines == std::vector<std::string>{"late answer"});
 }
 
 TEST_CASE("brain: a skill that throws is contained and reported", "[core][brain]") {
@@ -73,7 +73,7 @@ TEST_CASE("brain: a skill that throws is contained and reported", "[core][brain]
   brain.add(faulty);
   brain.add(answering("steady", {"fine"}));
 
-  Reply reply = brain.think("hi");
+  Reply reply = brain.converse("hi");
   CHECK(reply.lines == std::vector<std::string>{"fine"});
   REQUIRE(reply.notices.size() == 1);
   CHECK(reply.notices[0] == "skill 'faulty' failed in input: disk on fire");

@@ -12,7 +12,7 @@ TEST_CASE("brain: without an aware skill, every skill hears the input", "[core][
   auto quiet = std::make_shared<ScriptedSkill>("quiet");
   brain.add(quiet);
   brain.add(answering("talker", {"hi"}));
-  Reply reply = brain.think("hello");
+  Reply reply = brain.converse("hello");
   CHECK(reply.lines == std::vector<std::string>{"hi"});
   CHECK(reply.skill == "talker");
   CHECK(quiet->heard == std::vector<std::string>{"hello"});
@@ -27,7 +27,7 @@ TEST_CASE("brain: an aware skill routes the input to one skill", "[core][brain][
   brain.add(first);
   brain.add(answering("second", {"from second"}));
 
-  CHECK(brain.think("x").lines == std::vector<std::string>{"from second"});
+  CHECK(brain.converse("x").lines == std::vector<std::string>{"from second"});
   CHECK(first->heard.empty());
 }
 
@@ -39,7 +39,7 @@ TEST_CASE("brain: an aware skill's own answer consumes the input", "[core][brain
   brain.add(router);
   brain.add(other);
 
-  Reply reply = brain.think("thanks");
+  Reply reply = brain.converse("thanks");
   CHECK(reply.lines == std::vector<std::string>{"noted"});
   CHECK(reply.skill == "router");
   CHECK(other->heard.empty());
@@ -50,7 +50,7 @@ TEST_CASE("brain: routing to a skill that is not loaded is reported", "[core][br
   auto router = std::make_shared<ScriptedSkill>("router", SkillKind::aware);
   router->on_perceive = [](Turn& turn) { turn.route_to("ghost"); };
   brain.add(router);
-  Reply reply = brain.think("x");
+  Reply reply = brain.converse("x");
   CHECK_FALSE(reply.answered());
   REQUIRE(reply.notices.size() == 1);
   CHECK_THAT(reply.notices[0], Catch::Contains("'ghost', which is not loaded"));
@@ -60,12 +60,12 @@ TEST_CASE("brain: bad input is refused with a reason and no skill runs", "[core]
   Brain brain;
   auto listener = answering("listener", {"heard"});
   brain.add(listener);
-  CHECK_THAT(brain.think("").error, Catch::Contains("empty"));
-  CHECK_THAT(brain.think(std::string(brain.options().max_input_bytes + 1, 'a')).error,
+  CHECK_THAT(brain.converse("").error, Catch::Contains("empty"));
+  CHECK_THAT(brain.converse(std::string(brain.options().max_input_bytes + 1, 'a')).error,
              Catch::Contains("too long"));
-  CHECK_THAT(brain.think("caf\xe9").error, Catch::Contains("not valid UTF-8"));
+  CHECK_THAT(brain.converse("caf\xe9").error, Catch::Contains("not valid UTF-8"));
   CHECK(listener->heard.empty());
-  CHECK(brain.think("fine").lines == std::vector<std::string>{"heard"});
+  CHECK(brain.converse("fine").lines == std::vector<std::string>{"heard"});
 }
 
 TEST_CASE("brain: the reply carries the emotion a skill set", "[core][brain][kokoro]") {
@@ -76,5 +76,5 @@ TEST_CASE("brain: the reply carries the emotion a skill set", "[core][brain][kok
     return Algorithm::say(":)");
   };
   brain.add(cheerful);
-  CHECK(brain.think("hi").emotion == "happy");
+  CHECK(brain.converse("hi").emotion == "happy");
 }

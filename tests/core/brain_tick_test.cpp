@@ -7,7 +7,7 @@ using namespace requip;
 using requip::test::answering;
 using requip::test::ScriptedSkill;
 
-TEST_CASE("brain: continuous skills act on ticks only while nothing else is pending",
+TEST_CASE("brain: a turn runs every step of its answer; continuous skills act between turns",
           "[core][brain][continuous]") {
   Brain brain;
   auto reminder = std::make_shared<ScriptedSkill>("reminder", SkillKind::continuous);
@@ -15,13 +15,12 @@ TEST_CASE("brain: continuous skills act on ticks only while nothing else is pend
   brain.add(reminder);
   brain.add(answering("story", {"once", "upon", "a time"}));
 
-  SECTION("a pending answer keeps the back seat waiting") {
-    CHECK(brain.think("tell me a story").lines == std::vector<std::string>{"once"});
-    CHECK(brain.tick().lines == std::vector<std::string>{"upon"});
-    CHECK(brain.tick().lines == std::vector<std::string>{"a time"});
+  SECTION("a turn's reply holds all of its lines, and the back seat waits for it") {
+    CHECK(brain.converse("tell me a story").lines ==
+          std::vector<std::string>{"once", "upon", "a time"});
     CHECK(reminder->ticks == 0);
   }
-  SECTION("an idle brain lets the continuous skill speak on the next tick") {
+  SECTION("between turns the continuous skill speaks on a tick") {
     Reply reply = brain.tick();
     CHECK(reminder->ticks == 1);
     CHECK(reply.lines == std::vector<std::string>{"reminder!"});
@@ -29,22 +28,14 @@ TEST_CASE("brain: continuous skills act on ticks only while nothing else is pend
   }
 }
 
-TEST_CASE("brain: a priority-2 answer interrupts a priority-4 one, which then finishes",
+TEST_CASE("brain: within a turn a priority-2 answer runs before a priority-4 one",
           "[core][brain][dispatcher]") {
   Brain brain;
-  brain.add(answering("slow", {"slow 1", "slow 2", "slow 3"}, 4));
-  auto alarm = std::make_shared<ScriptedSkill>("alarm", SkillKind::continuous);
-  brain.add(alarm);
-
-  CHECK(brain.think("begin").lines == std::vector<std::string>{"slow 1"});
-  brain.remove("slow");  // the running algorithm keeps going without its skill
-  alarm->on_input = [](const Stimulus&) { return Algorithm::say_lines({"ALARM"}, 2); };
-  Reply interrupted = brain.think("fire");
-  CHECK(interrupted.lines == std::vector<std::string>{"ALARM"});
-  CHECK(interrupted.skill == "alarm");
-  CHECK(brain.tick().lines == std::vector<std::string>{"slow 2"});
-  CHECK(brain.tick().lines == std::vector<std::string>{"slow 3"});
-  CHECK_FALSE(brain.busy());
+  brain.add(answering("slow", {"slow 1", "slow 2"}, 4));
+  brain.add(answering("urgent", {"ALARM"}, 2));
+  Reply reply = brain.converse("now");
+  CHECK(reply.lines == std::vector<std::string>{"ALARM", "slow 1", "slow 2"});
+  CHECK(reply.skill == "slow");  // the skill that spoke last
 }
 
 TEST_CASE("brain: a full queue is reported in the reply", "[core][brain][dispatcher]") {
@@ -53,18 +44,18 @@ TEST_CASE("brain: a full queue is reported in the reply", "[core][brain][dispatc
   Brain brain(nullptr, options);
   brain.add(answering("first", {"a", "b"}));
   brain.add(answering("second", {"c"}));
-  Reply reply = brain.think("go");
-  CHECK(reply.lines == std::vector<std::string>{"a"});
+  Reply reply = brain.converse("go");
+  CHECK(reply.lines == std::vector<std::string>{"a", "b"});
   REQUIRE(reply.notices.size() == 1);
   CHECK_THAT(reply.notices[0], Catch::Contains("queue is full") && Catch::Contains("'second'"));
 }
 
-TEST_CASE("brain: sinks receive every line, from think and from tick", "[core][brain]") {
+TEST_CASE("brain: each line reaches the turn's sink as its step runs", "[core][brain]") {
   Brain brain;
   std::vector<std::string> seen;
-  brain.add_sink([&](const Output& output) { seen.push_back(output.skill + ": " + output.line); });
   brain.add(answering("two", {"x", "y"}));
-  brain.think("go");
-  brain.tick();
+  Reply reply = brain.converse(
+      "go", [&](const Output& output) { seen.push_back(output.skill + ": " + output.line); });
   CHECK(seen == std::vector<std::string>{"two: x", "two: y"});
+  CHECK(reply.lines == std::vector<std::string>{"x", "y"});
 }

@@ -19,10 +19,9 @@ TEST_CASE("null skill: looking up a missing skill gives one that does nothing",
 TEST_CASE("null skill: a brain hosting it stays silent and healthy", "[core][null_skill]") {
   Brain brain;
   brain.add(make_null_skill());
-  Reply reply = brain.think("hello?");
+  Reply reply = brain.converse("hello?");
   CHECK_FALSE(reply.answered());
   CHECK(reply.skill.empty());
   CHECK(reply.notices.empty());
   CHECK(reply.error.empty());
-  CHECK_FALSE(brain.busy());
 }

@@ -36,6 +36,8 @@ class ScriptedSkill : public Skill {
   void restore_state(std::string_view saved) override { state = std::string(saved); }
 
   using Skill::kokoro;
+  MementoView own() const { return memory(); }
+  MementoView shared() const { return shared_memory(); }
 
   std::function<std::optional<Algorithm>(const Stimulus&)> on_input;
   std::function<std::optional<Algorithm>()> on_tick;

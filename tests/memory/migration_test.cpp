@@ -45,7 +45,9 @@ TEST_CASE("migration: a v1 database opens at the current schema with its data in
   {
     Store store(file);
     CHECK(store.stats().schema_version == Store::schema_version);
-    CHECK(store.memento()->get("notebook", "note-1") == "buy milk");
+    // What was stored before memory was kept per user belonged to the chat's local user.
+    CHECK(store.memento()->get("users/local/notebook", "note-1") == "buy milk");
+    CHECK_FALSE(store.memento()->get("notebook", "note-1"));
 
     auto mapping = store.mappings().find("what time is it");
     REQUIRE(mapping.has_value());

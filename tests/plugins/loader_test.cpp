@@ -74,6 +74,12 @@ TEST_CASE("loader: a plugin built for a newer ABI minor is refused with both ver
                                              REQUIP_PLUGIN_ABI_MAJOR, REQUIP_PLUGIN_ABI_MINOR)));
 }
 
+TEST_CASE("loader: a plugin built for ABI 1.0 still loads", "[plugins][loader]") {
+  const auto plugin = requip::plugins::load_plugin(fixture_plugin("abi_1_0"));
+  CHECK(plugin.info().abi_major == 1);
+  CHECK(plugin.info().abi_minor == 0);
+}
+
 TEST_CASE("loader: a garbage file with a .so name is refused", "[plugins][loader]") {
   requip::test::TempDir folder;
   const auto file = folder / "garbage.so";

@@ -50,11 +50,12 @@ TEST_CASE("plugin host: a rescan loads every library and reports the refused one
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   std::ofstream(folder / "garbage.so") << "not a library";
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}, false});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}, false});
 
   const auto report = host.rescan();
-  CHECK(said(brain.think("tally")) == "1 1.0.0");  // the agent keeps serving
+  CHECK(said(brain.converse("tally")) == "1 1.0.0");  // the agent keeps serving
   CHECK_THAT(joined(report), Catch::Contains((folder / "garbage.so").string()) &&
                                  Catch::Contains("is not a loadable shared library"));
   const auto status = host.status();
@@ -66,8 +67,9 @@ TEST_CASE("plugin host: a rescan loads every library and reports the refused one
 
 TEST_CASE("plugin host: a library dropped into the folder is loaded live", "[plugins][host]") {
   requip::test::TempDir folder;
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}});
   host.rescan();
   CHECK_FALSE(brain.has("tally"));
 
@@ -78,7 +80,7 @@ TEST_CASE("plugin host: a library dropped into the folder is loaded live", "[plu
     std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "t.so");
   }
   const auto report = settle(host, [&] { return brain.has("tally"); });
-  CHECK(said(brain.think("tally")) == "1 1.0.0");
+  CHECK(said(brain.converse("tally")) == "1 1.0.0");
   CHECK_THAT(joined(report), Catch::Contains("loaded skill 'tally' 1.0.0"));
 }
 
@@ -86,24 +88,26 @@ TEST_CASE("plugin host: a replaced library swaps in with the state handed over",
           "[plugins][host]") {
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}});
   host.rescan();
-  brain.think("tally");
-  brain.think("tally");
+  brain.converse("tally");
+  brain.converse("tally");
 
   install_by_rename(fixture_plugin("tally_v2"), folder / "tally.so");
   settle(host, [&] { return brain.skill("tally")->version() == "2.0.0"; });
-  CHECK(said(brain.think("tally")) == "3 2.0.0");
+  CHECK(said(brain.converse("tally")) == "3 2.0.0");
 }
 
 TEST_CASE("plugin host: an invalid library keeps the previous version serving", "[plugins][host]") {
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}});
   host.rescan();
-  CHECK(said(brain.think("tally")) == "1 1.0.0");
+  CHECK(said(brain.converse("tally")) == "1 1.0.0");
 
   SECTION("garbage") {
     std::ofstream(folder / "tally.so.partial") << "garbage";
@@ -119,14 +123,15 @@ TEST_CASE("plugin host: an invalid library keeps the previous version serving", 
   const auto status = host.status();
   REQUIRE(status.size() == 1);
   CHECK_THAT(status[0].problem, Catch::Contains((folder / "tally.so").string()));
-  CHECK(said(brain.think("tally")) == "2 1.0.0");
+  CHECK(said(brain.converse("tally")) == "2 1.0.0");
 }
 
 TEST_CASE("plugin host: deleting the library unloads the skill", "[plugins][host]") {
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}});
   host.rescan();
   REQUIRE(brain.has("tally"));
 
@@ -141,8 +146,9 @@ TEST_CASE("plugin host: live replace under load loses no turn and keeps the stat
           "[plugins][host][reload]") {
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
-  Brain brain;
-  PluginHost host(brain, {{folder.path()}});
+  auto agent = std::make_shared<requip::Agent>();
+  Brain brain(agent, "local");
+  PluginHost host(*agent, {{folder.path()}});
   host.rescan();
 
   // The turn thread owns the brain: it applies swaps between turns, as the REPL does.
@@ -152,7 +158,7 @@ TEST_CASE("plugin host: live replace under load loses no turn and keeps the stat
   std::thread turns([&] {
     while (!stop) {
       host.apply_pending();
-      replies.push_back(brain.think("tally"));
+      replies.push_back(brain.converse("tally"));
       if (!new_version_seen && said(replies.back()).ends_with("2.0.0")) {
         first_new_answer = std::chrono::steady_clock::now();
         new_version_seen = true;

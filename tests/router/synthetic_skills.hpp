@@ -75,15 +75,9 @@ inline std::shared_ptr<Skill> synthetic_skill(const std::string& name) {
   return nullptr;
 }
 
-// Every line a think and the ticks after it print.
+// Every line a turn prints.
 inline std::vector<std::string> converse(Brain& brain, const std::string& text) {
-  Reply reply = brain.think(text);
-  std::vector<std::string> lines = reply.lines;
-  while (brain.busy()) {
-    for (auto& line : brain.tick().lines)
-      lines.push_back(line);
-  }
-  return lines;
+  return brain.converse(text).lines;
 }
 
 }  // namespace requip::test

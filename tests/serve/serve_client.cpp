@@ -78,6 +78,13 @@ void WebSocketClient::send(const std::string& text) {
 }
 
 nlohmann::json WebSocketClient::receive(int timeout_ms) {
+  while (true) {
+    auto frame = receive_any(timeout_ms);
+    if (!frame.contains("type") || frame["type"] != "line") return frame;
+  }
+}
+
+nlohmann::json WebSocketClient::receive_any(int timeout_ms) {
   beast::flat_buffer buffer;
   beast::error_code error;
   bool done = false;

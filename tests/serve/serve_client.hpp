@@ -38,6 +38,8 @@ class WebSocketClient {
   void send(const std::string& text);
   // The next text frame as JSON; throws if none arrives within `timeout_ms`, generous because
   // the server may share a loaded machine with a sanitized build.
+  nlohmann::json receive_any(int timeout_ms = 20000);
+  // The same, passing over the "line" frames that come before their turn's frame.
   nlohmann::json receive(int timeout_ms = 20000);
 
  private:

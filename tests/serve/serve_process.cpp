@@ -6,11 +6,13 @@
 
 namespace requip::test {
 
-ServeProcess::ServeProcess(const std::vector<std::string>& extra_arguments) {
+ServeProcess::ServeProcess(const std::vector<std::string>& extra_arguments,
+                           const std::filesystem::path& database) {
+  const auto db = database.empty() ? home_ / "requip.db" : database;
   std::vector<std::string> argv = {"/usr/bin/env",  "XDG_DATA_HOME=" + home_.path().string(),
                                    requip_binary(), "serve",
                                    "--port",        "0",
-                                   "--db",          (home_ / "requip.db").string()};
+                                   "--db",          db.string()};
   argv.insert(argv.end(), extra_arguments.begin(), extra_arguments.end());
   process_ = std::make_unique<ChildProcess>(argv);
   const auto line = process_->read_line();

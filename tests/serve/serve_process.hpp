@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,7 +14,9 @@ namespace requip::test {
 // `requip serve --port 0` running beside the test, with its own data folder and database.
 class ServeProcess {
  public:
-  explicit ServeProcess(const std::vector<std::string>& extra_arguments = {});
+  // With `database`, the server uses that file instead of one of its own: a restart.
+  explicit ServeProcess(const std::vector<std::string>& extra_arguments = {},
+                        const std::filesystem::path& database = {});
 
   std::uint16_t port() const { return port_; }
   const TempDir& home() const { return home_; }

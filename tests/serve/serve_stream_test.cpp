@@ -19,6 +19,16 @@ TEST_CASE("serve: a session's WebSocket gets its turns and reminders pushed", "[
     CHECK(pushed["text"] == "say pushed");
     CHECK(pushed["replies"] == nlohmann::json::array({"pushed"}));
   }
+  SECTION("each line comes as its step runs, then the whole turn") {
+    stream.send(R"({"text": "count to 3"})");
+    for (const char* number : {"1", "2", "3"}) {
+      auto line = stream.receive_any();
+      CHECK(line["type"] == "line");
+      CHECK(line["line"] == number);
+      CHECK(line["skill"] == "counter");
+    }
+    CHECK(stream.receive_any()["type"] == "turn");
+  }
   SECTION("a frame sent on the stream is a turn; every step of the answer comes back") {
     stream.send(R"({"text": "count to 3"})");
     auto pushed = stream.receive();

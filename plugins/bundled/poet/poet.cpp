@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <random>
 
 #include "requip/moe/lm_checkpoint.hpp"
@@ -48,6 +50,31 @@ std::string subject_of(const std::string& text, const requip::moe::CharVocab& vo
   return subject;
 }
 
+// The model is read-only and large: one copy per library serves the poet of every
+// conversation. Generation takes the model's lock, as its decoder keeps scratch buffers.
+struct SharedModel {
+  requip::moe::LmCheckpoint checkpoint;
+  std::filesystem::path file;
+  std::filesystem::file_time_type modified{};
+  std::mutex generating;
+};
+
+// A retrained model is picked up on the next request, without a reload of the plugin.
+std::shared_ptr<SharedModel> shared_model(const std::filesystem::path& file) {
+  static std::mutex mutex;
+  static std::shared_ptr<SharedModel> current;
+  const auto modified = std::filesystem::last_write_time(file);
+  std::lock_guard lock(mutex);
+  if (current && current->file == file && current->modified == modified) return current;
+  auto loaded = std::make_shared<SharedModel>();
+  loaded->checkpoint = requip::moe::load_checkpoint(file);
+  loaded->checkpoint.model->eval();
+  loaded->file = file;
+  loaded->modified = modified;
+  current = loaded;
+  return loaded;
+}
+
 class Poet final : public requip::Skill {
  public:
   std::string name() const override { return "poet"; }
@@ -76,33 +103,29 @@ class Poet final : public requip::Skill {
           {fmt::format("I have no model to write with yet ({} does not exist).", file.string()),
            how_to_train(file)});
     }
+    std::shared_ptr<SharedModel> model;
     try {
-      load_if_changed(file);
+      model = shared_model(file);
     } catch (const std::exception& error) {
       return requip::Algorithm::say_lines(
           {fmt::format("I cannot use my model: {}", error.what()), how_to_train(file)});
     }
-    return requip::Algorithm::say_lines(verse(subject_of(request, checkpoint_.vocab)));
+    return requip::Algorithm::say_lines(
+        verse(*model, subject_of(request, model->checkpoint.vocab)));
   }
 
-  // A retrained model is picked up on the next request, without a reload of the plugin.
-  void load_if_changed(const std::filesystem::path& file) {
-    const auto modified = std::filesystem::last_write_time(file);
-    if (file == loaded_file_ && modified == loaded_time_) return;
-    checkpoint_ = requip::moe::load_checkpoint(file);
-    checkpoint_.model->eval();
-    loaded_file_ = file;
-    loaded_time_ = modified;
-  }
-
-  std::vector<std::string> verse(const std::string& subject) {
+  std::vector<std::string> verse(SharedModel& model, const std::string& subject) {
     requip::moe::SampleOptions options;
     options.count = verse_characters;
     options.temperature = 0.8;
     options.seed = random_();
-    const auto& vocab = checkpoint_.vocab;
+    const auto& vocab = model.checkpoint.vocab;
     auto prompt = vocab.encode(subject.empty() && vocab.contains('\n') ? "\n" : subject);
-    const auto ids = requip::moe::generate(checkpoint_.model, std::move(prompt), options);
+    std::vector<std::int64_t> ids;
+    {
+      std::lock_guard lock(model.generating);
+      ids = requip::moe::generate(model.checkpoint.model, std::move(prompt), options);
+    }
     std::vector<std::string> lines;
     std::string line;
     // The last line, cut off by the character count, is left out unless it is all there is.
@@ -120,9 +143,6 @@ class Poet final : public requip::Skill {
     return lines;
   }
 
-  requip::moe::LmCheckpoint checkpoint_;
-  std::filesystem::path loaded_file_;
-  std::filesystem::file_time_type loaded_time_{};
   std::mt19937_64 random_{std::random_device{}()};
 };
 

@@ -24,9 +24,11 @@
 extern "C" {
 #endif
 
-/* A different major is refused; a minor newer than the host's is refused. */
+/* A different major is refused; a minor newer than the host's is refused.
+ * 1.1: an instance is created per conversation, and the memento is kept per user: a space
+ *      starting with "shared:" is shared by every user (1.0 plugins load unchanged). */
 #define REQUIP_PLUGIN_ABI_MAJOR 1
-#define REQUIP_PLUGIN_ABI_MINOR 0
+#define REQUIP_PLUGIN_ABI_MINOR 1
 #define REQUIP_PLUGIN_ENTRY_POINT "requip_plugin_entry"
 
 /* What a hook returns. On REQUIP_STATUS_FAILED the plugin has put the reason in the hook's
@@ -52,7 +54,8 @@ typedef struct requip_string {
 } requip_string;
 
 /* Opaque to the plugin; owned by the host. */
-typedef struct requip_host_context requip_host_context; /* one per skill instance */
+typedef struct requip_host_context requip_host_context; /* one per skill instance, that is
+                                                         * per conversation that uses it */
 typedef struct requip_host_text requip_host_text;       /* a text the host reads after a hook */
 
 /* Opaque to the host; owned by the plugin, freed by the matching on_*_destroy hook. */
@@ -99,7 +102,8 @@ typedef struct requip_host_api {
   /* Replaces the content of text with a copy of value. */
   void (*callback_text_set)(requip_host_text* text, requip_string value);
 
-  /* The brain's memento, namespaced by space (a skill's own space is its name). */
+  /* The memento, namespaced by space (a skill's own space is its name). The host keeps a
+   * space per user of the conversation; a space starting with "shared:" is seen by all. */
   /* Calls receive once with the value if the key exists. */
   bool (*callback_memento_get)(requip_host_context* context, requip_string space, requip_string key,
                                requip_receive_string receive, void* user);
@@ -116,7 +120,7 @@ typedef struct requip_host_api {
                                void* user);
   bool (*callback_emotion_set)(requip_host_context* context, requip_string emotion);
 
-  /* Calls receive once per skill the brain hosts, in the brain's order. */
+  /* Calls receive once per skill the agent hosts, in the agent's order. */
   bool (*callback_skills)(requip_host_context* context, requip_receive_skill receive, void* user);
 } requip_host_api;
 

@@ -13,17 +13,12 @@ namespace requip::test {
 inline std::shared_ptr<plugins::PluginSkill> bundled_skill(const std::string& name, Brain& brain) {
   auto plugin =
       plugins::load_plugin(std::filesystem::path(REQUIP_BUNDLED_PLUGIN_DIR) / (name + ".so"));
-  return plugin.create({3, [&brain] { return brain.skills(); }});
+  return plugin.create({3, [&brain] { return brain.skills(); }, nullptr});
 }
 
-// Every line of an answer: the first from think(), the rest from ticks.
+// Every line of an answer.
 inline std::vector<std::string> answer(Brain& brain, const std::string& text) {
-  std::vector<std::string> lines = brain.think(text).lines;
-  while (brain.busy()) {
-    for (auto& line : brain.tick().lines)
-      lines.push_back(std::move(line));
-  }
-  return lines;
+  return brain.converse(text).lines;
 }
 
 }  // namespace requip::test

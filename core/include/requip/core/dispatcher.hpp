@@ -34,6 +34,8 @@ class Dispatcher {
   // aborts its algorithm and is reported in the output, never propagated.
   std::optional<StepOutput> tick();
 
+  // The skill whose algorithm the next tick() advances; empty if idle.
+  std::string next_origin();
   bool idle() const { return queue_.empty(); }
   std::size_t pending() const { return queue_.size(); }
   std::size_t capacity() const { return capacity_; }
@@ -44,6 +46,8 @@ class Dispatcher {
     Algorithm algorithm;
     std::size_t sequence;
   };
+
+  std::vector<Entry>::iterator most_urgent();
 
   std::vector<Entry> queue_;
   std::size_t capacity_;

@@ -7,8 +7,8 @@
 
 namespace requip {
 
-// Persistent key-value memory shared by the skills of a brain, namespaced per skill.
-// Implementations must be safe to call from several threads: sessions share one memento.
+// Persistent key-value memory, namespaced by space (a skill, per user or shared).
+// Implementations must be safe to call from several threads: conversations share one memento.
 class Memento {
  public:
   virtual ~Memento() = default;
@@ -20,6 +20,13 @@ class Memento {
   // Keys of one namespace, sorted.
   virtual std::vector<std::string> keys(std::string_view space) const = 0;
 };
+
+// A skill's own memory is kept per user: user_space("alice", "notes") is "users/alice/notes".
+// An empty user leaves the space as it is (a plugin's host adds the user). Memory that every
+// user shares is asked for by name: shared_space("notes") is "shared:notes".
+std::string user_space(std::string_view user, std::string_view space);
+std::string shared_space(std::string_view space);
+bool is_shared_space(std::string_view space);
 
 // One skill's namespace of a memento: what a skill sees as its own memory.
 class MementoView {

@@ -1,20 +1,25 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "requip/core/routing.hpp"
+
 namespace requip {
 
-// What one think cycle produced.
+// What one turn of a conversation produced: every line of it, and what a caller shows beside.
 struct Reply {
   std::vector<std::string> lines;
-  std::string skill;    // the skill whose algorithm spoke; empty if none did
-  std::string emotion;  // the brain's emotion after the cycle
+  std::string skill;    // the skill whose algorithm spoke last; empty if none did
+  std::string emotion;  // the conversation's emotion after the turn
   // Things the user or operator should know that are not answers: refused algorithms,
   // failing skills. Never silent.
   std::vector<std::string> notices;
   // Set when the input itself was refused; then no skill ran.
   std::string error;
+  // How a router routed the input, when one did.
+  std::optional<Routing> why;
 
   bool answered() const { return !lines.empty(); }
 };

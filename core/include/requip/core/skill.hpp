@@ -58,8 +58,10 @@ class Skill {
  protected:
   // Valid between attach and detach; throws std::logic_error otherwise.
   Kokoro& kokoro() const;
-  // This skill's own namespace of the brain's memento.
+  // This skill's memory for the conversation's user: another user never sees it.
   MementoView memory() const;
+  // This skill's memory shared by every user of the agent; ask for it only on purpose.
+  MementoView shared_memory() const;
 
  private:
   Kokoro* kokoro_ = nullptr;

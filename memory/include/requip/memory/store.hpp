@@ -54,7 +54,7 @@ struct StoreStats {
 // A Store and its parts may be used from any number of threads.
 class Store {
  public:
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   explicit Store(const std::filesystem::path& file, StoreOptions options = {});
   Store(const Store&) = delete;

@@ -4,10 +4,12 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "requip/core/skill.hpp"
+#include "requip/core/skill_factory.hpp"
 #include "requip/plugin_abi.h"
 
 namespace requip::plugins {
@@ -31,12 +33,32 @@ struct PluginInfo {
   std::uint16_t abi_minor = 0;
 };
 
+// How one plugin file is faring, shared by every instance made from it: a plugin that keeps
+// failing is quarantined in every conversation at once.
+class PluginHealth {
+ public:
+  // Counts a failure; returns whether the plugin is now quarantined.
+  bool fail(std::string reason, int quarantine_after);
+  void succeed();
+  bool quarantined() const;
+  int consecutive_failures() const;
+  std::string last_failure() const;
+
+ private:
+  mutable std::mutex mutex_;
+  int failures_ = 0;
+  bool quarantined_ = false;
+  std::string last_failure_;
+};
+
 // How a host treats the skills it creates from plugins.
 struct SkillPolicy {
-  // Consecutive failing hooks after which a skill stops being called.
+  // Consecutive failing hooks after which a plugin stops being called.
   int quarantine_after = 3;
-  // The skills of the brain, for plugins that list them (callback_skills).
-  std::function<std::vector<std::shared_ptr<Skill>>()> brain_skills;
+  // The skills of the agent, for plugins that list them (callback_skills).
+  std::function<std::vector<std::shared_ptr<const SkillFactory>>()> agent_skills;
+  // Shared by the instances of one file; LoadedPlugin::create makes one when none is given.
+  std::shared_ptr<PluginHealth> health;
 };
 
 // A library that passed every check: the ABI version, the descriptor's size, the host
@@ -49,6 +71,9 @@ class LoadedPlugin {
 
   // A new skill instance. Throws PluginError naming the file if the plugin fails to create it.
   std::shared_ptr<PluginSkill> create(SkillPolicy policy = {}) const;
+  // What an agent needs to make an instance per conversation; the factory keeps the library
+  // loaded.
+  SkillFactory factory(SkillPolicy policy) const;
 
  private:
   friend LoadedPlugin load_plugin(const std::filesystem::path& file);

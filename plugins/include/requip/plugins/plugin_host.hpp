@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "requip/core/brain.hpp"
+#include "requip/core/agent.hpp"
 #include "requip/plugins/loaded_plugin.hpp"
 #include "requip/plugins/plugin_skill.hpp"
 
@@ -34,28 +34,27 @@ struct PluginStatus {
   std::string problem;  // why the file was refused; the previous version, if any, still serves
 };
 
-// Keeps a brain's skills in step with the plugin folders. A watcher thread loads and checks
-// changed libraries as they arrive; the swap into the brain happens in apply_pending(), which
-// the thread that runs the brain's turns calls between turns, because a Brain is not
-// thread-safe. A swapped skill receives its predecessor's state (save/restore hooks); turns
-// already queued finish on the old code, which stays loaded until they are done. A library
-// that fails its checks leaves the previous version serving.
+// Keeps an agent's skills in step with the plugin folders. A watcher thread loads and checks
+// changed libraries as they arrive (a probe instance is made and dropped); apply_pending()
+// puts them in the agent, and each conversation swaps its own instance at its next turn
+// boundary, the old instance handing its state to the new (save/restore hooks). Turns in
+// flight finish on the old code, which stays loaded while any instance of it lives. A
+// library that fails its checks leaves the previous version serving. Thread-safe.
 //
 // Installing by rename (write elsewhere, then mv into the folder) is atomic; a file written
 // in place is picked up when its writer closes it.
 class PluginHost {
  public:
   // Throws std::runtime_error naming a folder that cannot be watched.
-  PluginHost(Brain& brain, PluginHostOptions options);
+  PluginHost(Agent& agent, PluginHostOptions options);
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
   ~PluginHost();
 
   // Loads every library in the folders now and unloads skills whose file is gone. Returns one
-  // line per change or refusal. Call it on the thread that runs turns.
+  // line per change or refusal.
   std::vector<std::string> rescan();
-  // Applies the changes the watcher prepared; one line per change or refusal. Call it between
-  // turns, on the thread that runs them.
+  // Applies the changes the watcher prepared; one line per change or refusal.
   std::vector<std::string> apply_pending();
 
   std::vector<PluginStatus> status() const;
@@ -69,15 +68,19 @@ class PluginHost {
     bool removed = false;
   };
 
+  struct Serving {
+    LoadedPlugin plugin;
+    std::shared_ptr<PluginHealth> health;
+  };
+
   Prepared prepare(const std::filesystem::path& file) const;
   void apply(Prepared prepared, std::vector<std::string>& report);
   void unload(const std::filesystem::path& file, std::vector<std::string>& report);
-  // Drops a replaced skill; its library is unloaded off the thread that runs turns.
-  void retire(std::shared_ptr<PluginSkill> skill);
 
-  Brain& brain_;
+  Agent& agent_;
   PluginHostOptions options_;
-  std::map<std::filesystem::path, std::shared_ptr<PluginSkill>> serving_;
+  mutable std::mutex mutex_;  // serving_ and refused_
+  std::map<std::filesystem::path, Serving> serving_;
   std::map<std::filesystem::path, std::string> refused_;
 
   std::mutex pending_mutex_;

@@ -37,9 +37,9 @@ class PluginSkill final : public Skill {
   void restore_state(std::string_view state) override;
 
   const PluginInfo& info() const { return plugin_.info(); }
-  bool quarantined() const { return quarantined_; }
-  int consecutive_failures() const { return failures_; }
-  const std::string& last_failure() const { return last_failure_; }
+  bool quarantined() const { return policy_.health->quarantined(); }
+  int consecutive_failures() const { return policy_.health->consecutive_failures(); }
+  std::string last_failure() const { return policy_.health->last_failure(); }
 
  private:
   struct InstanceDeleter {
@@ -47,7 +47,6 @@ class PluginSkill final : public Skill {
     void operator()(requip_plugin_instance* instance) const;
   };
 
-  void create();
   std::optional<Algorithm> settle(const char* hook, requip_status status, const std::string& error,
                                   requip_answer answer);
   // Counts a failure; returns the line that reports it (saying so when it quarantines).
@@ -58,9 +57,6 @@ class PluginSkill final : public Skill {
   SkillPolicy policy_;
   std::unique_ptr<requip_host_context> context_;
   std::unique_ptr<requip_plugin_instance, InstanceDeleter> instance_;
-  int failures_ = 0;
-  bool quarantined_ = false;
-  std::string last_failure_;
 };
 
 }  // namespace requip::plugins

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -90,12 +93,23 @@ class RouterModel {
  private:
   int row_of(std::string_view skill) const;  // -1 if unknown
   std::optional<RetrainReport> retrain(const Progress& progress);
-  void save_locked() const;
+  // What save() writes, taken under the lock and written outside it, in order.
+  struct Snapshot {
+    std::uint64_t sequence = 0;
+    std::string skills;
+    std::string gate;
+  };
+  void learn(const FeedbackEntry& entry, std::string_view text);  // under the exclusive lock
+  Snapshot snapshot_locked() const;
+  void write(const Snapshot& snapshot) const;
   void load();
 
   RouterConfig config_;
   std::shared_ptr<RouterStore> store_;
   mutable std::shared_mutex mutex_;
+  mutable std::atomic<std::uint64_t> snapshots_taken_{0};  // taken under a shared lock too
+  mutable std::mutex write_mutex_;
+  mutable std::uint64_t snapshot_written_ = 0;
   GateModel gate_;
   std::vector<SkillProfile> profiles_;  // profiles_[row]
   bool trained_ = false;

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "requip/core/routing.hpp"
 #include "requip/core/skill.hpp"
+#include "requip/core/skill_factory.hpp"
 #include "requip/router/message.hpp"
 #include "requip/router/router_model.hpp"
 #include "requip/router/session_state.hpp"
@@ -14,7 +16,8 @@ namespace requip::router {
 
 struct RouterSkillOptions {
   std::string name = "router";
-  std::string session = "default";  // written into the feedback log
+  // Written into the feedback log; empty means the user of the conversation it serves.
+  std::string session;
   std::string description = "picks the skill for each input and learns from feedback";
   // Skills this router chooses among; empty means every skill of the brain.
   std::vector<std::string> scope;
@@ -22,7 +25,8 @@ struct RouterSkillOptions {
   std::vector<std::string> examples;
 };
 
-// How the last input was routed, for /why.
+// How the last input was routed, for /why: the Routing a Reply carries, with the mapping's
+// version and the feedback entries themselves.
 struct RoutingExplanation {
   std::string text;
   std::string key;
@@ -35,9 +39,10 @@ struct RoutingExplanation {
 };
 
 // The router as a skill of the aware kind: it sees each input first and equips, routes,
-// answers, asks, or learns. One instance serves one session (a Brain is one conversation);
-// the RouterModel behind it is shared, so what one session teaches, every session knows,
-// while each session's previous answer, equipped skill and rejections stay its own.
+// answers, asks, or learns. One instance serves one conversation; the RouterModel behind it
+// is shared, so what one conversation teaches, every conversation knows, while each one's
+// previous answer, equipped skill and rejections stay its own. router_factory() makes one
+// per conversation of an agent.
 class RouterSkill : public Skill {
  public:
   explicit RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
@@ -48,6 +53,7 @@ class RouterSkill : public Skill {
   std::vector<std::string> examples() const override { return options_.examples; }
 
   void perceive(Turn& turn) override;
+  void on_attach() override;
   // Routes this turn: what perceive does unless another router got there first. A parent
   // router calls it to hand a turn over.
   void route(Turn& turn);
@@ -68,6 +74,7 @@ class RouterSkill : public Skill {
 
  private:
   void refresh(Turn& turn);
+  void decide(Turn& turn, const Message& message);
   void plain(Turn& turn, const std::string& text, const std::string& key);
   void request(Turn& turn, const std::string& key);
   void feedback(Turn& turn, const Message& message);
@@ -89,5 +96,11 @@ class RouterSkill : public Skill {
   GateModel::Mask mask_;
   RoutingExplanation last_;
 };
+
+// A router per conversation of an agent, all over one model.
+SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
+
+// What a Reply carries of an explanation.
+Routing routing_of(const RoutingExplanation& explanation);
 
 }  // namespace requip::router

@@ -1,35 +1,21 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "requip/core/brain.hpp"
-#include "requip/router/router_skill.hpp"
 
 namespace requip::serve {
 
-class SessionRouter;
-
-// What one turn of one session produced.
-struct TurnResult {
-  std::vector<std::string> replies;
-  std::string skill;
-  std::string emotion;
-  std::vector<std::string> notices;
-  std::string error;  // set when the input was refused; then nothing ran
-  std::optional<router::RoutingExplanation> why;  // set when the router routed the turn
-};
-
 // Output of a continuous skill (a timer, a reminder) that fell due between turns.
 struct PushedOutput {
-  std::string session;  // the session that last talked to the skill
+  std::string session;  // the conversation whose instance made it
   std::string skill;
   std::vector<std::string> lines;
 };
@@ -41,51 +27,67 @@ struct SkillSummary {
   std::string description;
 };
 
-// Many conversations over one Brain. The brain hosts the plugin skills once: a skill attaches
-// to one brain at a time, and a brain per session would load every plugin library again for
-// each of thousands of sessions. A Brain is not thread-safe, so turns are serialised by one
-// lock, and each turn runs to completion (multi-step algorithms included) before the next, so
-// no session's queued steps leak into another's. What must not be shared — who answered last,
-// the equipped skill, rejections — is a RouterSkill per session over one shared RouterModel:
-// feedback in one session never re-equips another, while confirmed mappings are learned for all.
+struct ConversationOptions {
+  unsigned threads = 8;  // turn threads: turns of different conversations run in parallel
+  std::chrono::milliseconds turn_timeout{10'000};
+  std::size_t max_conversations = 100'000;  // beyond it the least recently used is forgotten
+};
+
+// How a turn ended, as the caller of converse() learns it.
+enum class TurnEnd {
+  answered,   // the Reply is the turn's (its error is set if the input was refused)
+  timed_out,  // the turn outlived its deadline; the Reply's error names the skill
+  stopped,    // the server stopped before the turn ran
+};
+
+// The conversations of one agent, one Brain per session id, each with its own skill
+// instances, memory (the session id is the user), emotion and router state. Turns of
+// different conversations run in parallel on the turn threads; turns of one conversation
+// run in the order they came. No lock is held across a skill's hooks that another
+// conversation needs.
 class Conversations {
  public:
-  // Without a model, every skill sees each input, as in `requip chat --no-router`.
-  Conversations(Brain& brain, std::shared_ptr<router::RouterModel> model);
+  using Done = std::function<void(Reply, TurnEnd)>;
+
+  Conversations(std::shared_ptr<Agent> agent, ConversationOptions options = {});
   Conversations(const Conversations&) = delete;
   Conversations& operator=(const Conversations&) = delete;
   ~Conversations();
 
-  // Runs under the lock before each turn and tick: where plugin swaps are applied.
+  // Runs at the start of every turn: where plugin swaps are picked up.
   void on_turn_boundary(std::function<void()> hook);
 
-  // One input of one session, run to its last step. Thread-safe.
-  TurnResult converse(const std::string& session, std::string_view text);
-  // Lets continuous skills act while nothing is pending. Thread-safe.
-  std::optional<PushedOutput> tick();
-  // Forgets sessions not used since `cutoff` unless `keep` holds them (an open stream).
+  // Queues an input of `session` behind its earlier turns. `on_line` gets each line as its
+  // step runs; `done` gets the Reply once, from a turn thread, or at the deadline from the
+  // watchdog. Thread-safe.
+  void converse(const std::string& session, std::string text, Brain::Sink on_line, Done done);
+  // The same, waiting for the end.
+  Reply converse(const std::string& session, std::string_view text);
+  // Runs `visit` on the session's brain in turn, as a turn would run, and waits for it: how
+  // a REPL command reaches the conversation's router. False if it timed out or the server
+  // stopped first.
+  bool visit(const std::string& session, std::function<void(Brain&)> visit);
+
+  // Lets the continuous skills of each conversation not in a turn act; `push` gets what
+  // they say, by session.
+  void tick(const std::function<void(PushedOutput)>& push);
+  // Forgets idle conversations not used since `cutoff` unless `keep` holds them.
   std::size_t expire(std::chrono::steady_clock::time_point cutoff,
                      const std::function<bool(const std::string&)>& keep);
 
+  // Why a turn would refuse `text` (empty, too long, not UTF-8), if it would.
+  std::optional<std::string> refusal(std::string_view text) const;
+
   std::size_t sessions() const;
   std::vector<SkillSummary> skills() const;
+  // Takes no more turns and gives those running up to `grace` to end. Returns the skills
+  // that still hold a turn: their threads are left behind, with what they use.
+  std::vector<std::string> stop(std::chrono::milliseconds grace);
 
  private:
-  struct Session {
-    std::shared_ptr<router::RouterSkill> router;  // null without a model
-    std::chrono::steady_clock::time_point last_used;
-  };
-
-  Session& session(const std::string& id);
-
-  mutable std::mutex mutex_;
-  Brain& brain_;
-  std::shared_ptr<router::RouterModel> model_;
-  std::shared_ptr<SessionRouter> session_router_;  // in the brain while a model is set
-  std::map<std::string, Session> sessions_;
-  // Continuous skills speak between turns; their output goes to whoever last talked to them.
-  std::map<std::string, std::string> last_session_of_skill_;
-  std::vector<std::function<void()>> boundary_hooks_;
+  class State;
+  // Shared with the turn threads, so that one stuck in a skill never outlives what it uses.
+  std::shared_ptr<State> state_;
 };
 
 // A session id names a conversation in a URL: 1 to 64 of [A-Za-z0-9_.-].

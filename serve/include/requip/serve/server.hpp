@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "requip/serve/conversations.hpp"
 
@@ -20,6 +21,8 @@ struct ServerOptions {
   std::chrono::milliseconds tick_interval{250};
   // Stop gracefully on SIGINT and SIGTERM; off when the embedding program handles signals.
   bool handle_signals = true;
+  // How long a stop waits for turns in flight before answering them with an error.
+  std::chrono::milliseconds stop_grace{3000};
 };
 
 // The HTTP and WebSocket face of a Conversations: REST turns, skills, health, pushed output
@@ -39,6 +42,9 @@ class Server {
   void run();
   // Stops accepting, lets requests in flight finish, closes idle connections. Thread-safe.
   void stop();
+  // After run(): the skills that still held a turn when the server stopped; their threads
+  // are left running, so the program should exit.
+  const std::vector<std::string>& stuck_skills() const;
 
  private:
   struct State;

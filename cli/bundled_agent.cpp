@@ -1,0 +1,22 @@
+#include "bundled_agent.hpp"
+
+#include "builtin_skills.hpp"
+#include "chat_router.hpp"
+#include "plugin_folders.hpp"
+#include "requip/memory/store.hpp"
+#include "requip/router/router_skill.hpp"
+
+namespace requip::cli {
+
+BundledAgent::BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
+                           bool with_router)
+    : store(std::make_shared<memory::Store>(database)),
+      agent(std::make_shared<Agent>(store->memento())),
+      plugins(*agent, plugin_host_options(plugin_folder, true)) {
+  for (auto& skill : make_builtin_skills())
+    agent->add(std::move(skill));
+  plugins.rescan();  // refusals are logged on stderr; the agent goes on without them
+  if (with_router) agent->add(router::router_factory(make_chat_router_model(store)));
+}
+
+}  // namespace requip::cli

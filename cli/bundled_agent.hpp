@@ -1,0 +1,30 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "requip/core/agent.hpp"
+#include "requip/plugins/plugin_host.hpp"
+
+namespace requip::memory {
+class Store;
+}
+
+namespace requip::cli {
+
+// The agent `requip chat` and `requip serve` run: the database, the built-in skills, the
+// plugins of the bundled and the user's folders (watched for changes) and, unless turned
+// off, the learned router, one instance per conversation over one model.
+struct BundledAgent {
+  // Throws std::runtime_error naming a database or folder that cannot be used.
+  BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
+               bool with_router);
+
+  // Skills' memory and the router's learning live here, so they survive restarts.
+  std::shared_ptr<memory::Store> store;
+  std::shared_ptr<Agent> agent;
+  plugins::PluginHost plugins;
+};
+
+}  // namespace requip::cli

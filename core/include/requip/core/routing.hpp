@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace requip {
+
+// Why a turn went to the skill it went to, as the router that decided it tells it.
+struct Routing {
+  struct Score {
+    std::string skill;
+    float probability = 0;
+  };
+  struct Mapping {
+    std::string key;
+    std::string skill;
+    int confirmations = 0;
+    int rejections = 0;
+  };
+
+  std::string text;
+  std::string key;
+  std::string source;      // "equipped", "mapping", "gate", "clarify", "fallback", "feedback"
+  std::string skill;       // chosen; empty for a fallback or a question
+  std::vector<Score> top;  // best gate scores
+  float confidence = 0;
+  std::optional<Mapping> mapping;
+  std::size_t feedback = 0;  // feedback entries that shaped the mapping
+};
+
+}  // namespace requip

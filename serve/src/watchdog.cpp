@@ -1,0 +1,82 @@
+#include "watchdog.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace requip::serve::detail {
+
+struct Watchdog::State {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::multimap<Clock::time_point, std::pair<std::uint64_t, std::function<void()>>> due;
+  std::unordered_map<std::uint64_t, decltype(due)::iterator> by_id;
+  std::uint64_t next_id = 1;
+  bool stopping = false;
+};
+
+Watchdog::Watchdog()
+    : state_(std::make_shared<State>()), thread_([state = state_] { run(state); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+    state_->due.clear();
+    state_->by_id.clear();
+  }
+  state_->changed.notify_all();
+  if (thread_.get_id() == std::this_thread::get_id()) {
+    thread_.detach();  // ends when the callback that destroyed us returns
+  } else {
+    thread_.join();
+  }
+}
+
+std::uint64_t Watchdog::watch(Clock::time_point deadline, std::function<void()> expire) {
+  std::lock_guard lock(state_->mutex);
+  const std::uint64_t id = state_->next_id++;
+  auto at = state_->due.emplace(deadline, std::make_pair(id, std::move(expire)));
+  state_->by_id.emplace(id, at);
+  if (at == state_->due.begin()) state_->changed.notify_all();
+  return id;
+}
+
+void Watchdog::cancel(std::uint64_t id) {
+  std::lock_guard lock(state_->mutex);
+  auto found = state_->by_id.find(id);
+  if (found == state_->by_id.end()) return;
+  state_->due.erase(found->second);
+  state_->by_id.erase(found);
+}
+
+void Watchdog::run(const std::shared_ptr<State>& state) {
+  std::unique_lock lock(state->mutex);
+  while (!state->stopping) {
+    if (state->due.empty()) {
+      state->changed.wait(lock);
+      continue;
+    }
+    const auto next = state->due.begin()->first;
+    if (Clock::now() < next) {
+      state->changed.wait_until(lock, next);
+      continue;
+    }
+    auto expire = std::move(state->due.begin()->second.second);
+    state->by_id.erase(state->due.begin()->second.first);
+    state->due.erase(state->due.begin());
+    lock.unlock();
+    try {
+      expire();
+    } catch (const std::exception& failure) {
+      spdlog::error("a turn's deadline handler failed: {}", failure.what());
+    }
+    expire = nullptr;  // what it holds is let go here, where the lock is not held
+    lock.lock();
+  }
+}
+
+}  // namespace requip::serve::detail

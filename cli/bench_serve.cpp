@@ -52,6 +52,7 @@ struct LoadSettings {
   unsigned server_threads = 2;
   unsigned turn_threads = 16;
   int idle_conversations = 10'000;
+  double hold_seconds = 0;  // the server takes outside load first, for a comparison
 };
 
 // In the mixed scenario one connection in this many asks for the slow turn.
@@ -205,6 +206,14 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
   }
   while (opened < settings.streams)
     io.run_one();
+  if (!mixed && settings.hold_seconds > 0) {
+    // An outside load generator measures the very server the bench measures next.
+    fmt::print(stderr,
+               "bench serve: http://127.0.0.1:{} takes outside load for {:.0f} s (sessions s0 to "
+               "s{} have streams open)\n",
+               server.port(), settings.hold_seconds, settings.streams - 1);
+    std::this_thread::sleep_for(std::chrono::duration<double>(settings.hold_seconds));
+  }
 
   // Each connection talks to a session with a stream open, so every turn is pushed too.
   const auto started = Clock::now();
@@ -290,6 +299,12 @@ void add_bench_serve(CLI::App& bench) {
       ->capture_default_str();
   command->add_option("--turn-threads", settings->turn_threads, "threads running turns")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command
+      ->add_option("--hold", settings->hold_seconds,
+                   "first serve this many seconds for an outside load generator (wrk), then "
+                   "measure the same server")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command
       ->add_option("--idle-conversations", settings->idle_conversations,

@@ -1,6 +1,5 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-#include <stdlib.h>
 #include <CLI/CLI.hpp>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +7,7 @@
 
 #include "bench.hpp"
 #include "requip/memory/store.hpp"
+#include "scratch_folder.hpp"
 
 namespace requip::cli {
 
@@ -17,28 +17,6 @@ constexpr int distinct_keys = 10'000;
 
 // A scratch folder for the benchmark's databases, removed afterwards: the user's own database
 // is never touched.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::filesystem::path& parent) {
-    std::string pattern = (parent / "requip-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error(fmt::format(
-          "cannot make a scratch folder in {}: choose a writable one with --dir", parent.string()));
-    }
-    path_ = pattern;
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 struct Rates {
   double upserts_per_s;
   double reads_per_s;
@@ -158,7 +136,7 @@ void add_bench_memory(CLI::App& bench) {
   command->callback([=] {
     const auto durability = *durable ? memory::Durability::full : memory::Durability::normal;
     const Workload work = make_workload(*upserts, *reads);
-    ScratchDir scratch(*dir);
+    ScratchFolder scratch(*dir);
     const Rates store = measure_store(scratch.path() / "store.db", durability, *upserts, work);
     const Rates raw = measure_raw(scratch.path() / "raw.db", durability, *upserts, work);
     if (*json) {

@@ -46,7 +46,7 @@ TimedTurn timed_turn(plugins::PluginHost& host, Brain& brain) {
 }
 
 ReloadFigures measure(const std::filesystem::path& library, int reloads) {
-  ScratchFolder folder("bench-plugins");
+  ScratchFolder folder;
   const auto installed = folder.path() / library.filename();
   const auto staging = folder.path() / (library.filename().string() + ".partial");
   std::filesystem::copy_file(library, installed);

@@ -262,7 +262,7 @@ std::size_t resident_bytes() {
 // What an idle conversation holds with the bundled skills and the router: `count`
 // conversations each answer one greeting (making the instances it needs), then stay open.
 double idle_conversation_bytes(int count) {
-  ScratchFolder scratch("bench-serve");
+  ScratchFolder scratch;
   BundledAgent bundled(scratch.path() / "requip.db", scratch.path().string(), true);
   serve::Conversations conversations(bundled.agent);
   conversations.converse("warm", "hello");  // the gate trained, the libraries loaded

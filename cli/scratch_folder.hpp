@@ -1,20 +1,26 @@
 #pragma once
 
 #include <fmt/format.h>
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <filesystem>
-#include <string_view>
+#include <stdexcept>
+#include <string>
 
 namespace requip::cli {
 
-// A folder of the benchmarks' own under the temporary directory, removed with what is in it.
+// A new folder of the benchmarks' own, removed with what is in it.
 class ScratchFolder {
  public:
-  explicit ScratchFolder(std::string_view purpose)
-      : path_(std::filesystem::temp_directory_path() /
-              fmt::format("requip-{}-{}", purpose, ::getpid())) {
-    std::filesystem::create_directories(path_);
+  explicit ScratchFolder(
+      const std::filesystem::path& parent = std::filesystem::temp_directory_path()) {
+    std::string pattern = (parent / "requip-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error(fmt::format(
+          "cannot make a scratch folder in {}: choose a writable one (--dir, or TMPDIR)",
+          parent.string()));
+    }
+    path_ = pattern;
   }
   ScratchFolder(const ScratchFolder&) = delete;
   ScratchFolder& operator=(const ScratchFolder&) = delete;

@@ -60,7 +60,7 @@ void RouterSkill::route(Turn& turn) {
   if (text.empty()) return;  // sensor and camera input goes to every skill
   refresh(turn);
   decide(turn, classifier_.classify(text));
-  turn.explain(routing_of(last_));
+  turn.explain(last_.routing);
 }
 
 void RouterSkill::decide(Turn& turn, const Message& message) {
@@ -148,7 +148,7 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
         Algorithm::say("Nothing has answered yet in this conversation to give feedback on."));
     return;
   }
-  last_.source = "feedback";
+  last_.routing.source = "feedback";
   const int tolerance = model_->config().words.minor_tolerance;
   switch (message.polarity) {
     case Polarity::confirm:

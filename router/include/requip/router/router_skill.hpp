@@ -25,15 +25,10 @@ struct RouterSkillOptions {
   std::vector<std::string> examples;
 };
 
-// How the last input was routed, for /why: the Routing a Reply carries, with the mapping's
-// version and the feedback entries themselves.
+// How the last input was routed, for /why: the Routing a Reply carries, with the stored
+// mapping (its skill's version included) and the feedback entries themselves.
 struct RoutingExplanation {
-  std::string text;
-  std::string key;
-  std::string source;          // "equipped", "mapping", "gate", "clarify", "fallback", "feedback"
-  std::string skill;           // chosen; empty for a fallback or a question
-  std::vector<Candidate> top;  // best gate scores
-  float confidence = 0;
+  Routing routing;
   std::optional<Mapping> mapping;
   std::vector<FeedbackEntry> feedback;  // what changed the mapping for this key
 };
@@ -99,8 +94,5 @@ class RouterSkill : public Skill {
 
 // A router per conversation of an agent, all over one model.
 SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
-
-// What a Reply carries of an explanation.
-Routing routing_of(const RoutingExplanation& explanation);
 
 }  // namespace requip::router

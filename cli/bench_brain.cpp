@@ -68,7 +68,7 @@ BrainFigures measure(int turns) {
 void add_bench_brain(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "brain",
-      fmt::format("turns per second through think() with {} skills attached", skill_count));
+      fmt::format("turns per second through converse() with {} skills attached", skill_count));
   auto json = std::make_shared<bool>(false);
   auto turns = std::make_shared<int>(500'000);
   command->add_flag("--json", *json, "print one JSON object");

@@ -49,8 +49,7 @@ struct LoadSettings {
   int connections = 64;
   int streams = 1000;
   double seconds = 5;
-  unsigned server_threads = 2;
-  unsigned turn_threads = 16;
+  unsigned server_threads = 16;
   int idle_conversations = 10'000;
   double hold_seconds = 0;  // the server takes outside load first, for a comparison
 };
@@ -186,9 +185,7 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
   raise_descriptor_limit(2 * (settings.connections + settings.streams) + 64);
   auto agent = std::make_shared<Agent>();
   agent->add(skill_factory<EchoSkill>());
-  serve::ConversationOptions turn_options;
-  turn_options.threads = settings.turn_threads;
-  serve::Conversations conversations(agent, turn_options);
+  serve::Conversations conversations(agent);
   serve::ServerOptions options;
   options.port = 0;
   options.threads = settings.server_threads;
@@ -294,10 +291,9 @@ void add_bench_serve(CLI::App& bench) {
   command->add_option("--seconds", settings->seconds, "how long requests are sent")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--server-threads", settings->server_threads, "threads of the server")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  command->add_option("--turn-threads", settings->turn_threads, "threads running turns")
+  command
+      ->add_option("--server-threads", settings->server_threads,
+                   "threads of the server, serving connections and running turns")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
@@ -327,9 +323,8 @@ void add_bench_serve(CLI::App& bench) {
     }
     fmt::print(
         "serve: {} keep-alive connections, {} WebSocket sessions, {:.1f} s, loopback, "
-        "{} server and {} turn threads\n",
-        settings->connections, settings->streams, settings->seconds, settings->server_threads,
-        settings->turn_threads);
+        "{} server threads\n",
+        settings->connections, settings->streams, settings->seconds, settings->server_threads);
     fmt::print("                      all fast   mixed (1 in {} takes {} ms; the others')\n",
                slow_one_in, EchoSkill::slow_turn.count());
     fmt::print("  requests/s      {:>12.0f} {:>12.0f}\n", fast.requests_per_s,

@@ -44,8 +44,9 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   serve
-      ->add_option("--threads", settings->conversations.threads,
-                   "turns of different conversations run in parallel on this many threads")
+      ->add_option("--threads", settings->server.threads,
+                   "threads serving connections and running turns; turns of different "
+                   "conversations run in parallel on them")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   serve

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -24,6 +26,12 @@ class Connections {
   void remove(const Connection* connection) {
     std::lock_guard lock(mutex_);
     open_.erase(connection);
+    if (open_.empty()) closed_.notify_all();
+  }
+  // Waits until no connection is open, or `timeout` passes.
+  void wait_until_closed(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    closed_.wait_for(lock, timeout, [this] { return open_.empty(); });
   }
   void drain_all() {
     std::unordered_map<const Connection*, std::weak_ptr<Connection>> open;
@@ -38,6 +46,7 @@ class Connections {
 
  private:
   std::mutex mutex_;
+  std::condition_variable closed_;
   std::unordered_map<const Connection*, std::weak_ptr<Connection>> open_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <future>
 #include <map>
@@ -30,7 +31,7 @@ bool valid_session_id(std::string_view id) {
 class Conversations::State : public std::enable_shared_from_this<State> {
  public:
   State(std::shared_ptr<Agent> agent, ConversationOptions options)
-      : agent_(std::move(agent)), options_(options), workers_(options.threads) {}
+      : agent_(std::move(agent)), options_(options) {}
 
   struct Job;
   struct Conversation {
@@ -51,6 +52,22 @@ class Conversations::State : public std::enable_shared_from_this<State> {
     Brain::Sink on_line;
     Done done;
     std::atomic<bool> settled{false};  // done was called, by the turn or by the watchdog
+    std::mutex mutex;  // the callbacks: let go once settled, so a stuck turn holds no client
+
+    // Gives the reply to `done` once, whoever comes first; false if it was already given.
+    bool finish(Reply reply, TurnEnd end) {
+      std::unique_lock lock(mutex);
+      if (settled.exchange(true)) return false;
+      Done finished = std::move(done);
+      on_line = nullptr;
+      lock.unlock();
+      finished(std::move(reply), end);
+      return true;
+    }
+    void line(const Output& output) {
+      std::lock_guard lock(mutex);
+      if (!settled && on_line) on_line(output);  // never after a timeout's answer
+    }
     std::atomic<bool> started{false};
     std::uint64_t watch = 0;
     std::weak_ptr<Conversation> conversation;
@@ -140,12 +157,21 @@ class Conversations::State : public std::enable_shared_from_this<State> {
 
   const std::shared_ptr<Agent>& agent() const { return agent_; }
 
+  void run_turns_on(TurnThreads threads) {
+    std::lock_guard lock(mutex_);
+    turn_threads_ = std::move(threads);
+  }
+
   std::vector<std::string> stop(std::chrono::milliseconds grace) {
     {
       std::lock_guard lock(mutex_);
       stopped_ = true;
     }
-    workers_.stop(grace);
+    {
+      std::unique_lock lock(mutex_);
+      turns_ended_.wait_for(lock, grace, [this] { return turns_running_ == 0; });
+    }
+    if (own_threads_) own_threads_->stop(std::chrono::milliseconds(0));
     // Whatever did not end is answered now, so that no client waits on a stopped server.
     std::vector<std::string> stuck;
     for (const auto& conversation : snapshot()) {
@@ -205,7 +231,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   }
 
   void schedule(const std::shared_ptr<Conversation>& conversation) {
-    workers_.post([self = shared_from_this(), conversation] { self->run_next(conversation); });
+    threads().post([self = shared_from_this(), conversation] { self->run_next(conversation); });
   }
 
   // Gives the brain back; a turn queued meanwhile is scheduled.
@@ -221,10 +247,21 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   }
 
   static void settle(Job& job, std::string why) {
-    if (job.settled.exchange(true)) return;
     Reply reply;
     reply.error = std::move(why);
-    job.done(std::move(reply), TurnEnd::stopped);
+    job.finish(std::move(reply), TurnEnd::stopped);
+  }
+
+  TurnThreads& threads() {
+    std::lock_guard lock(mutex_);
+    if (!turn_threads_.post) {
+      own_threads_ = std::make_unique<detail::TurnWorkers>(options_.threads);
+      turn_threads_ = {[workers = own_threads_.get()](std::function<void()> work) {
+                         workers->post(std::move(work));
+                       },
+                       [workers = own_threads_.get()] { workers->replace_thread(); }};
+    }
+    return turn_threads_;
   }
 
   void run_next(const std::shared_ptr<Conversation>& conversation) {
@@ -236,7 +273,15 @@ class Conversations::State : public std::enable_shared_from_this<State> {
       conversation->queue.pop_front();
       conversation->current = job;
     }
+    {
+      std::lock_guard lock(mutex_);
+      ++turns_running_;
+    }
     if (!job->settled) run(*conversation, job);
+    {
+      std::lock_guard lock(mutex_);
+      if (--turns_running_ == 0) turns_ended_.notify_all();
+    }
     {
       std::lock_guard lock(conversation->mutex);
       conversation->current.reset();
@@ -262,35 +307,36 @@ class Conversations::State : public std::enable_shared_from_this<State> {
         reply.error = failure.what();  // the caller hears of it, the turn thread goes on
       }
     } else {
-      reply = conversation.brain.converse(job->text, [&job](const Output& output) {
-        if (!job->settled && job->on_line) job->on_line(output);  // not after a timeout's answer
-      });
+      reply = conversation.brain.converse(job->text,
+                                          [&job](const Output& output) { job->line(output); });
     }
     watchdog_.cancel(job->watch);
-    if (!job->settled.exchange(true)) job->done(std::move(reply), TurnEnd::answered);
+    job->finish(std::move(reply), TurnEnd::answered);
   }
 
   void expire(Job& job) {
-    if (job.settled.exchange(true)) return;
+    if (job.settled) return;
     auto conversation = job.conversation.lock();
+    const bool stuck = job.started && conversation;
+    const std::string skill = stuck ? conversation->brain.running() : std::string();
     Reply reply;
-    if (job.started && conversation) {
-      const std::string skill = conversation->brain.running();
-      reply.error = fmt::format(
-          "the turn did not finish within {} ms: skill '{}' is still running; try again later",
-          options_.turn_timeout.count(), skill.empty() ? "?" : skill);
-      if (auto factory = agent_->catalog()->find(skill); factory && factory->report_failure) {
-        factory->report_failure(reply.error);
-      }
-      workers_.replace_thread();  // that thread is stuck; the other conversations keep theirs
-    } else {
-      reply.error = fmt::format(
-          "the turn did not start within {} ms: an earlier turn of this conversation is still "
-          "running",
-          options_.turn_timeout.count());
+    reply.error =
+        stuck ? fmt::format(
+                    "the turn did not finish within {} ms: skill '{}' is still running; try again "
+                    "later",
+                    options_.turn_timeout.count(), skill.empty() ? "?" : skill)
+              : fmt::format(
+                    "the turn did not start within {} ms: an earlier turn of this conversation is "
+                    "still running",
+                    options_.turn_timeout.count());
+    const std::string error = reply.error;
+    if (!job.finish(std::move(reply), TurnEnd::timed_out)) return;  // it ended meanwhile
+    spdlog::warn("conversation '{}': {}", conversation ? conversation->session : "?", error);
+    if (!stuck) return;
+    if (auto factory = agent_->catalog()->find(skill); factory && factory->report_failure) {
+      factory->report_failure(error);
     }
-    spdlog::warn("conversation '{}': {}", conversation ? conversation->session : "?", reply.error);
-    job.done(std::move(reply), TurnEnd::timed_out);
+    threads().replace_thread();  // that one is stuck; the other conversations keep theirs
   }
 
   std::shared_ptr<Agent> agent_;
@@ -299,7 +345,10 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   std::map<std::string, std::shared_ptr<Conversation>> conversations_;
   std::vector<std::function<void()>> boundary_hooks_;
   bool stopped_ = false;
-  detail::TurnWorkers workers_;
+  std::condition_variable turns_ended_;
+  std::size_t turns_running_ = 0;
+  TurnThreads turn_threads_;  // set by a server, else threads of our own
+  std::unique_ptr<detail::TurnWorkers> own_threads_;
   detail::Watchdog watchdog_;
 };
 
@@ -360,6 +409,10 @@ std::vector<SkillSummary> Conversations::skills() const {
         {skill->name, skill->version, std::string(to_string(skill->kind)), skill->description});
   }
   return summaries;
+}
+
+void Conversations::run_turns_on(TurnThreads threads) {
+  state_->run_turns_on(std::move(threads));
 }
 
 std::vector<std::string> Conversations::stop(std::chrono::milliseconds grace) {

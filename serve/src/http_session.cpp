@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/defer.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/websocket.hpp>
 #include <sstream>
@@ -86,11 +87,11 @@ void HttpSession::on_read(beast::error_code error) {
 // A turn answers later, from a turn thread: what it sends comes back to this connection's
 // strand to be written.
 void HttpSession::respond(Response response) {
-  net::post(stream_.get_executor(),
-            [self = shared_from_this(), response = std::move(response)]() mutable {
-              if (self->draining_) response.keep_alive(false);
-              self->write(std::move(response));
-            });
+  net::defer(stream_.get_executor(),
+             [self = shared_from_this(), response = std::move(response)]() mutable {
+               if (self->draining_) response.keep_alive(false);
+               self->write(std::move(response));
+             });
 }
 
 void HttpSession::begin_body(Response head) {

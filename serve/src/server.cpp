@@ -1,12 +1,18 @@
 #include "requip/serve/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <atomic>
+#include <boost/asio/defer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <csignal>
+#include <list>
+#include <mutex>
 #include <thread>
 
 #include "api.hpp"
@@ -32,6 +38,14 @@ net::ip::tcp::endpoint endpoint_of(const ServerOptions& options) {
   return {address, options.port};
 }
 
+// A thread that runs the io_context: connections, and the turns posted there.
+struct ServeThread {
+  std::thread thread;
+  std::atomic<bool> in_turn{false};
+};
+
+thread_local ServeThread* this_serve_thread = nullptr;
+
 }  // namespace
 
 struct Server::State {
@@ -43,7 +57,54 @@ struct Server::State {
         listener(std::make_shared<Listener>(io, endpoint_of(options), context)),
         ticks(io),
         expiries(io),
-        signals(io) {}
+        signals(io) {
+    // Turns run on the threads that serve connections: a fast one is answered by the thread
+    // that read it, with no hand-over; a stuck one gets its thread replaced.
+    conversations.run_turns_on({[this](std::function<void()> turn) {
+                                  // Deferred: the thread that read the request runs the turn
+                                  // once its handler returns, outside the connection's strand.
+                                  net::defer(io, [turn = std::move(turn)] {
+                                    ServeThread* self = this_serve_thread;
+                                    if (self) self->in_turn = true;
+                                    turn();
+                                    if (self) self->in_turn = false;
+                                  });
+                                },
+                                [this] { add_thread(); }});
+  }
+
+  void add_thread() {
+    std::lock_guard lock(threads_mutex);
+    if (threads_closed) return;
+    ServeThread& added = threads.emplace_back();
+    added.thread = std::thread([this, &added] {
+      this_serve_thread = &added;
+      // The thread's barrier: a handler that throws costs its own connection only.
+      while (true) {
+        try {
+          io.run();
+          return;
+        } catch (const std::exception& failure) {
+          spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
+        }
+      }
+    });
+  }
+
+  // Ends the threads once stopped: io.stop() returns every thread that is not inside a turn;
+  // those are left running (the program is told through stuck_skills()).
+  void end_threads() {
+    io.stop();
+    std::lock_guard lock(threads_mutex);
+    threads_closed = true;
+    for (auto& thread : threads) {
+      if (thread.in_turn) {
+        thread.thread.detach();
+      } else {
+        thread.thread.join();
+      }
+    }
+  }
 
   void tick_later() {
     ticks.expires_after(options.tick_interval);
@@ -83,6 +144,10 @@ struct Server::State {
       ender = std::thread([this] {
         stuck = conversations.stop(options.stop_grace);
         connections.drain_all();
+        connections.wait_until_closed(std::chrono::seconds(2));
+        std::lock_guard lock(done_mutex);
+        done = true;
+        done_changed.notify_all();
       });
     });
   }
@@ -101,6 +166,12 @@ struct Server::State {
   bool stopping = false;
   std::thread ender;
   std::vector<std::string> stuck;
+  std::mutex done_mutex;
+  std::condition_variable done_changed;
+  bool done = false;  // stopped, and every connection closed (or given up on)
+  std::mutex threads_mutex;
+  std::list<ServeThread> threads;  // a list: each thread keeps the address of its entry
+  bool threads_closed = false;
 };
 
 Server::Server(Conversations& conversations, ServerOptions options)
@@ -124,25 +195,16 @@ void Server::run() {
   state.listener->start();
   state.tick_later();
   state.expire_later();
-  // The io_context runs out of work once every connection has closed after a stop(). Each
-  // thread's entry is a barrier: a handler that throws costs its own connection only.
-  const auto serve = [&state] {
-    while (true) {
-      try {
-        state.io.run();
-        return;
-      } catch (const std::exception& failure) {
-        spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
-      }
-    }
-  };
-  std::vector<std::thread> helpers;
-  for (unsigned i = 1; i < std::max(1u, state.options.threads); ++i)
-    helpers.emplace_back(serve);
-  serve();
-  for (auto& helper : helpers)
-    helper.join();
+  {
+    // Held until the threads run: a stop() before them must not lose its post.
+    auto keep = net::make_work_guard(state.io);
+    for (unsigned i = 0; i < std::max(1u, state.options.threads); ++i)
+      state.add_thread();
+    std::unique_lock lock(state.done_mutex);
+    state.done_changed.wait(lock, [&state] { return state.done; });
+  }
   if (state.ender.joinable()) state.ender.join();
+  state.end_threads();
 }
 
 const std::vector<std::string>& Server::stuck_skills() const {

@@ -33,6 +33,13 @@ struct ConversationOptions {
   std::size_t max_conversations = 100'000;  // beyond it the least recently used is forgotten
 };
 
+// Where turns run: by default threads of the Conversations' own. A server passes its I/O
+// threads, so that a fast turn is answered on the thread that read it.
+struct TurnThreads {
+  std::function<void(std::function<void()>)> post;
+  std::function<void()> replace_thread;  // one more, for one stuck in a skill
+};
+
 // How a turn ended, as the caller of converse() learns it.
 enum class TurnEnd {
   answered,   // the Reply is the turn's (its error is set if the input was refused)
@@ -54,6 +61,8 @@ class Conversations {
   Conversations& operator=(const Conversations&) = delete;
   ~Conversations();
 
+  // Before the first turn: run turns on these threads instead of threads of our own.
+  void run_turns_on(TurnThreads threads);
   // Runs at the start of every turn: where plugin swaps are picked up.
   void on_turn_boundary(std::function<void()> hook);
 

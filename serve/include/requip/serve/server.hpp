@@ -16,7 +16,9 @@ struct ServerOptions {
   std::string token;          // when set, requests need "Authorization: Bearer <token>"
   std::chrono::seconds idle_expiry{30 * 60};
   std::size_t max_body_bytes = 64 * 1024;
-  unsigned threads = 2;
+  // Threads serving connections and running turns: a turn that waits holds one of them, so
+  // there should be more than turns that wait at once.
+  unsigned threads = 8;
   // How often continuous skills (timers, reminders) get a tick.
   std::chrono::milliseconds tick_interval{250};
   // Stop gracefully on SIGINT and SIGTERM; off when the embedding program handles signals.

@@ -49,7 +49,7 @@ struct LoadSettings {
   int connections = 64;
   int streams = 1000;
   double seconds = 5;
-  unsigned server_threads = 16;
+  unsigned server_threads = 2;
   int idle_conversations = 10'000;
   double hold_seconds = 0;  // the server takes outside load first, for a comparison
 };

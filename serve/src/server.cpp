@@ -11,7 +11,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
 #include <csignal>
-#include <list>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +18,7 @@
 #include "connections.hpp"
 #include "json_text.hpp"
 #include "listener.hpp"
+#include "serve_threads.hpp"
 #include "stream_hub.hpp"
 #include "turn_json.hpp"
 
@@ -38,14 +38,6 @@ net::ip::tcp::endpoint endpoint_of(const ServerOptions& options) {
   return {address, options.port};
 }
 
-// A thread that runs the io_context: connections, and the turns posted there.
-struct ServeThread {
-  std::thread thread;
-  std::atomic<bool> in_turn{false};
-};
-
-thread_local ServeThread* this_serve_thread = nullptr;
-
 }  // namespace
 
 struct Server::State {
@@ -57,53 +49,12 @@ struct Server::State {
         listener(std::make_shared<Listener>(io, endpoint_of(options), context)),
         ticks(io),
         expiries(io),
-        signals(io) {
+        signals(io),
+        threads(io, options.threads, options.lend_thread_after) {
     // Turns run on the threads that serve connections: a fast one is answered by the thread
-    // that read it, with no hand-over; a stuck one gets its thread replaced.
-    conversations.run_turns_on({[this](std::function<void()> turn) {
-                                  // Deferred: the thread that read the request runs the turn
-                                  // once its handler returns, outside the connection's strand.
-                                  net::defer(io, [turn = std::move(turn)] {
-                                    ServeThread* self = this_serve_thread;
-                                    if (self) self->in_turn = true;
-                                    turn();
-                                    if (self) self->in_turn = false;
-                                  });
-                                },
-                                [this] { add_thread(); }});
-  }
-
-  void add_thread() {
-    std::lock_guard lock(threads_mutex);
-    if (threads_closed) return;
-    ServeThread& added = threads.emplace_back();
-    added.thread = std::thread([this, &added] {
-      this_serve_thread = &added;
-      // The thread's barrier: a handler that throws costs its own connection only.
-      while (true) {
-        try {
-          io.run();
-          return;
-        } catch (const std::exception& failure) {
-          spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
-        }
-      }
-    });
-  }
-
-  // Ends the threads once stopped: io.stop() returns every thread that is not inside a turn;
-  // those are left running (the program is told through stuck_skills()).
-  void end_threads() {
-    io.stop();
-    std::lock_guard lock(threads_mutex);
-    threads_closed = true;
-    for (auto& thread : threads) {
-      if (thread.in_turn) {
-        thread.thread.detach();
-      } else {
-        thread.thread.join();
-      }
-    }
+    // that read it; one that waits gets its thread lent to it and replaced.
+    conversations.run_turns_on(
+        {[this](std::function<void()> turn) { threads.defer_turn(std::move(turn)); }, [] {}});
   }
 
   void tick_later() {
@@ -168,10 +119,8 @@ struct Server::State {
   std::vector<std::string> stuck;
   std::mutex done_mutex;
   std::condition_variable done_changed;
-  bool done = false;  // stopped, and every connection closed (or given up on)
-  std::mutex threads_mutex;
-  std::list<ServeThread> threads;  // a list: each thread keeps the address of its entry
-  bool threads_closed = false;
+  bool done = false;             // stopped, and every connection closed (or given up on)
+  detail::ServeThreads threads;  // last: stopped first
 };
 
 Server::Server(Conversations& conversations, ServerOptions options)
@@ -198,13 +147,12 @@ void Server::run() {
   {
     // Held until the threads run: a stop() before them must not lose its post.
     auto keep = net::make_work_guard(state.io);
-    for (unsigned i = 0; i < std::max(1u, state.options.threads); ++i)
-      state.add_thread();
+    state.threads.start();
     std::unique_lock lock(state.done_mutex);
     state.done_changed.wait(lock, [&state] { return state.done; });
   }
   if (state.ender.joinable()) state.ender.join();
-  state.end_threads();
+  state.threads.stop();
 }
 
 const std::vector<std::string>& Server::stuck_skills() const {

@@ -16,9 +16,10 @@ struct ServerOptions {
   std::string token;          // when set, requests need "Authorization: Bearer <token>"
   std::chrono::seconds idle_expiry{30 * 60};
   std::size_t max_body_bytes = 64 * 1024;
-  // Threads serving connections and running turns: a turn that waits holds one of them, so
-  // there should be more than turns that wait at once.
-  unsigned threads = 8;
+  // Threads serving connections and running turns. One that spends longer than
+  // lend_thread_after in one turn (a skill that waits) is lent to it and replaced.
+  unsigned threads = 2;
+  std::chrono::milliseconds lend_thread_after{3};
   // How often continuous skills (timers, reminders) get a tick.
   std::chrono::milliseconds tick_interval{250};
   // Stop gracefully on SIGINT and SIGTERM; off when the embedding program handles signals.

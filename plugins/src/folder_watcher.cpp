@@ -7,6 +7,7 @@
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -75,6 +76,10 @@ FolderWatcher::FolderWatcher(const std::vector<std::filesystem::path>& folders, 
   }
   state_->read();
   state_->thread = std::thread([state = state_.get()] { state->io.run(); });
+}
+
+void FolderWatcher::post(std::function<void()> work) {
+  asio::post(state_->io, std::move(work));
 }
 
 FolderWatcher::~FolderWatcher() {

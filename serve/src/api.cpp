@@ -72,7 +72,7 @@ Response Api::unauthorized(const Request& request) const {
 
 void Api::converse(const std::string& session, std::string text, Brain::Sink on_line,
                    Conversations::Done done) {
-  std::string said = text;  // `text` itself goes to the turn
+  auto said = std::make_shared<std::string>(text);
   // A stream sees each line as its step runs, then the whole turn.
   auto each_line = [this, session, on_line = std::move(on_line)](const Output& output) {
     if (on_line) on_line(output);
@@ -82,11 +82,11 @@ void Api::converse(const std::string& session, std::string text, Brain::Sink on_
   };
   conversations_.converse(
       session, std::move(text), std::move(each_line),
-      [this, session, said = std::move(said), done = std::move(done)](Reply turn, TurnEnd end) {
+      [this, session, said, done = std::move(done)](Reply turn, TurnEnd end) {
         if (end == TurnEnd::answered && turn.error.empty() && streams_.watched(session)) {
           auto pushed = turn_json(turn);
           pushed["type"] = "turn";
-          pushed["text"] = said;
+          pushed["text"] = *said;
           streams_.publish(session, json_text(pushed));
         }
         done(std::move(turn), end);
@@ -96,14 +96,16 @@ void Api::converse(const std::string& session, std::string text, Brain::Sink on_
 void Api::handle(const Request& request, const Respond& respond) {
   // The one barrier between a request and the server: whatever a handler throws ends as a
   // 500 for this request, never as std::terminate for every session.
+  const auto failed = [&](std::string_view what) {
+    spdlog::error("answering {} {}: {}", http::to_string(request.method()),
+                  json_text(std::string(request.target())), what);
+    respond->respond(error(request, http::status::internal_server_error,
+                           fmt::format("the server failed to answer this request: {}", what)));
+  };
   try {
     route(request, respond);
   } catch (const std::exception& failure) {
-    spdlog::error("answering {} {}: {}", http::to_string(request.method()),
-                  json_text(std::string(request.target())), failure.what());
-    respond->respond(
-        error(request, http::status::internal_server_error,
-              fmt::format("the server failed to answer this request: {}", failure.what())));
+    failed(failure.what());
   }
 }
 

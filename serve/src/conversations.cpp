@@ -75,9 +75,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
 
   void on_turn_boundary(std::function<void()> hook) {
     std::lock_guard lock(mutex_);
-    auto hooks = *boundary_hooks_;
-    hooks.push_back(std::move(hook));
-    boundary_hooks_ = std::make_shared<const Hooks>(std::move(hooks));
+    boundary_hooks_.push_back(std::move(hook));
   }
 
   void converse(const std::string& session, std::string text, Brain::Sink on_line, Done done) {
@@ -173,7 +171,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
       std::unique_lock lock(mutex_);
       turns_ended_.wait_for(lock, grace, [this] { return turns_running_ == 0; });
     }
-    if (own_threads_) own_threads_->stop();
+    if (own_threads_) own_threads_->stop(std::chrono::milliseconds(0));
     // Whatever did not end is answered now, so that no client waits on a stopped server.
     std::vector<std::string> stuck;
     for (const auto& conversation : snapshot()) {
@@ -293,12 +291,12 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   }
 
   void run(Conversation& conversation, const std::shared_ptr<Job>& job) {
-    std::shared_ptr<const Hooks> hooks;  // a snapshot, not a copy: nothing allocated per turn
+    std::vector<std::function<void()>> hooks;
     {
       std::lock_guard lock(mutex_);
       hooks = boundary_hooks_;
     }
-    for (const auto& hook : *hooks)
+    for (const auto& hook : hooks)
       hook();
     job->started = true;
     Reply reply;
@@ -345,8 +343,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   ConversationOptions options_;
   mutable std::mutex mutex_;  // the map, the hooks and stopped_; never held across a turn
   std::map<std::string, std::shared_ptr<Conversation>> conversations_;
-  using Hooks = std::vector<std::function<void()>>;
-  std::shared_ptr<const Hooks> boundary_hooks_ = std::make_shared<const Hooks>();
+  std::vector<std::function<void()>> boundary_hooks_;
   bool stopped_ = false;
   std::condition_variable turns_ended_;
   std::size_t turns_running_ = 0;

@@ -1,6 +1,8 @@
 #include "requip/serve/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <atomic>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>

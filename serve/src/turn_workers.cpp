@@ -10,8 +10,10 @@ namespace requip::serve::detail {
 struct TurnWorkers::State {
   std::mutex mutex;
   std::condition_variable wake;
+  std::condition_variable idle;
   std::deque<std::function<void()>> queue;
-  std::list<Worker> workers;     // a list: a worker's address stays put while others are added
+  std::list<Worker> workers;  // a list: a worker's address stays put while others are added
+  std::size_t busy = 0;
   std::size_t replacements = 0;  // threads beyond the count asked for
   bool stopping = false;
 };
@@ -23,7 +25,7 @@ TurnWorkers::TurnWorkers(unsigned threads) : state_(std::make_shared<State>()) {
 }
 
 TurnWorkers::~TurnWorkers() {
-  stop();
+  stop(std::chrono::milliseconds(0));
 }
 
 void TurnWorkers::post(std::function<void()> work) {
@@ -53,6 +55,7 @@ void TurnWorkers::serve(const std::shared_ptr<State>& state, Worker& worker) {
     if (state->stopping) return;
     auto work = std::move(state->queue.front());
     state->queue.pop_front();
+    ++state->busy;
     worker.busy = true;
     lock.unlock();
     // The thread's barrier: work reports its own failures, this only keeps the thread alive.
@@ -63,6 +66,8 @@ void TurnWorkers::serve(const std::shared_ptr<State>& state, Worker& worker) {
     }
     lock.lock();
     worker.busy = false;
+    --state->busy;
+    if (state->busy == 0 && state->queue.empty()) state->idle.notify_all();
     if (state->replacements > 0) {
       --state->replacements;  // one written off came back: one thread too many now
       worker.thread.detach();
@@ -71,18 +76,21 @@ void TurnWorkers::serve(const std::shared_ptr<State>& state, Worker& worker) {
   }
 }
 
-void TurnWorkers::stop() {
+std::size_t TurnWorkers::stop(std::chrono::milliseconds grace) {
   {
-    std::lock_guard lock(state_->mutex);
+    std::unique_lock lock(state_->mutex);
+    state_->idle.wait_for(lock, grace, [&] { return state_->busy == 0 && state_->queue.empty(); });
     state_->stopping = true;
-    state_->queue.clear();  // what has not started never will
+    state_->queue.clear();  // past the grace, what has not started never will
   }
   state_->wake.notify_all();
+  std::size_t left = 0;
   std::unique_lock lock(state_->mutex);
   for (auto& worker : state_->workers) {
     if (!worker.thread.joinable()) continue;
     if (worker.busy) {
       worker.thread.detach();  // stuck in a skill; it keeps `state_` alive
+      ++left;
     } else {
       // Idle threads see `stopping` and end; joining waits only for that.
       lock.unlock();
@@ -90,6 +98,7 @@ void TurnWorkers::stop() {
       lock.lock();
     }
   }
+  return left;
 }
 
 }  // namespace requip::serve::detail

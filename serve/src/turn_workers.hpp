@@ -12,7 +12,7 @@
 namespace requip::serve::detail {
 
 // The threads that run turns. A thread stuck in a skill cannot be stopped from inside the
-// process, so it is written off instead: replace_thread() restores the capacity it took, and
+// process, so it is written off instead: add_thread() restores the capacity it took, and
 // stop() leaves it behind rather than wait on it for ever.
 class TurnWorkers {
  public:
@@ -25,9 +25,10 @@ class TurnWorkers {
   // One more thread, for one written off. When a written-off thread comes back after all, a
   // thread ends, so that the count settles where it was.
   void replace_thread();
-  // Drops what has not started and ends the threads; one still inside its work is left
-  // running, detached, and so is this object's state, which it may still touch.
-  void stop();
+  // Runs what is queued, then ends the threads; a thread still busy after `grace` is left
+  // running, detached, and so is this object's state, which it may still touch. Returns how
+  // many threads were left.
+  std::size_t stop(std::chrono::milliseconds grace);
 
  private:
   struct State;

@@ -50,6 +50,7 @@ struct LoadSettings {
   int streams = 1000;
   double seconds = 5;
   unsigned server_threads = 2;
+  int load_threads = 1;
   int idle_conversations = 10'000;
   double hold_seconds = 0;  // the server takes outside load first, for a comparison
 };
@@ -179,6 +180,15 @@ double percentile(std::vector<double>& values, double fraction) {
   return values[static_cast<std::size_t>(at)];
 }
 
+// Runs each io_context on a thread of its own until `deadline`.
+void run_until(std::vector<net::io_context>& io, Clock::time_point deadline) {
+  std::vector<std::thread> threads;
+  for (auto& context : io)
+    threads.emplace_back([&context, deadline] { context.run_until(deadline); });
+  for (auto& thread : threads)
+    thread.join();
+}
+
 // With `mixed`, one connection in slow_one_in asks for 200 ms turns; the figures are the
 // other connections'.
 ServeFigures measure(const LoadSettings& settings, bool mixed) {
@@ -194,22 +204,30 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
   std::thread serving([&server] { server.run(); });
   const tcp::endpoint endpoint{net::ip::make_address("127.0.0.1"), server.port()};
 
-  net::io_context io;
+  // The load generator's threads, as wrk's: connection i is served by io[i % threads].
+  std::vector<net::io_context> io(static_cast<std::size_t>(settings.load_threads));
+  const auto io_of = [&io](int i) -> net::io_context& {
+    return io[static_cast<std::size_t>(i) % io.size()];
+  };
   std::atomic<int> opened{0};
   std::vector<std::shared_ptr<StreamWatcher>> watchers;
   for (int i = 0; i < settings.streams; ++i) {
-    watchers.push_back(std::make_shared<StreamWatcher>(io));
+    watchers.push_back(std::make_shared<StreamWatcher>(io_of(i)));
     watchers.back()->start(endpoint, fmt::format("s{}", i), opened);
   }
   while (opened < settings.streams)
-    io.run_one();
+    for (auto& context : io)
+      context.poll_one();
   if (!mixed && settings.hold_seconds > 0) {
     // An outside load generator measures the very server the bench measures next.
     fmt::print(stderr,
                "bench serve: http://127.0.0.1:{} takes outside load for {:.0f} s (sessions s0 to "
                "s{} have streams open)\n",
                server.port(), settings.hold_seconds, settings.streams - 1);
-    std::this_thread::sleep_for(std::chrono::duration<double>(settings.hold_seconds));
+    const auto held_until =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                           std::chrono::duration<double>(settings.hold_seconds));
+    run_until(io, held_until);  // the streams keep reading what wrk's turns push
   }
 
   // Each connection talks to a session with a stream open, so every turn is pushed too.
@@ -220,14 +238,14 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
   std::vector<std::shared_ptr<Poster>> slow;
   for (int i = 0; i < settings.connections; ++i) {
     const bool slow_one = mixed && i % slow_one_in == 0;
-    auto poster = std::make_shared<Poster>(io, fmt::format("s{}", i % settings.streams),
+    auto poster = std::make_shared<Poster>(io_of(i), fmt::format("s{}", i % settings.streams),
                                            slow_one ? "slow" : "ping", until);
     poster->start(endpoint);
     (slow_one ? slow : posters).push_back(std::move(poster));
   }
   // Watchers read for ever, so the loop is bounded by time: the deadline, then the last
   // answers in flight.
-  io.run_until(until + EchoSkill::slow_turn + std::chrono::milliseconds(500));
+  run_until(io, until + EchoSkill::slow_turn + std::chrono::milliseconds(500));
   std::vector<double> latencies;
   long answered = 0;
   for (const auto& poster : posters) {
@@ -244,7 +262,8 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
     watcher->close();
   }
   server.stop();
-  io.run_for(std::chrono::milliseconds(200));
+  for (auto& context : io)
+    context.run_for(std::chrono::milliseconds(200));
   serving.join();
   return figures;
 }
@@ -295,6 +314,11 @@ void add_bench_serve(CLI::App& bench) {
       ->add_option("--server-threads", settings->server_threads,
                    "threads of the server, serving connections and running turns")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command
+      ->add_option("--load-threads", settings->load_threads,
+                   "threads of the load generator, as wrk's -t")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   command
       ->add_option("--hold", settings->hold_seconds,

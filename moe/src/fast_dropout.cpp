@@ -29,31 +29,38 @@ float DropoutDraw::factor(std::uint64_t i) const {
 
 // One hash per whole group of lanes, hashed a chunk of groups at a time and then read as the
 // 16-bit uniforms it holds, so that both loops vectorise: masks are drawn for every attention
-// probability, forward and backward.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void
-DropoutDraw::fill(float* out, std::uint64_t first, std::int64_t count) const {
+// probability, forward and backward. A free function called only from this file: clang 14
+// emits no symbol for a target_clones function that another file calls.
+namespace {
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void fill_factors(
+    const DropoutDraw& draw, float* out, std::uint64_t first, std::int64_t count) {
   static_assert(std::endian::native == std::endian::little, "lane l of a hash is its l-th uint16");
   const std::uint64_t end = first + static_cast<std::uint64_t>(count);
   std::uint64_t i = first;
   for (; i < end && i % lanes != 0; ++i)
-    *out++ = factor(i);
+    *out++ = draw.factor(i);
   constexpr std::uint64_t chunk = 256;
-  const std::uint32_t drop_below = threshold;  // locals: out may not alias them
-  const float scale = keep_scale;
+  const std::uint32_t drop_below = draw.threshold;  // locals: out may not alias them
+  const float scale = draw.keep_scale;
   std::uint64_t bits[chunk];
   std::uint16_t uniforms[chunk * lanes];
-  const std::uint64_t groups = (end - i) / lanes, group = first_hash + i / lanes;
+  const std::uint64_t groups = (end - i) / lanes, group = draw.first_hash + i / lanes;
   for (std::uint64_t g0 = 0; g0 < groups; g0 += chunk) {
     const std::uint64_t n = std::min(chunk, groups - g0);
     for (std::uint64_t g = 0; g < n; ++g)
-      bits[g] = splitmix64(seed + (group + g0 + g) * 0x9E3779B97F4A7C15ULL);
+      bits[g] = splitmix64(draw.seed + (group + g0 + g) * 0x9E3779B97F4A7C15ULL);
     std::memcpy(uniforms, bits, n * sizeof(bits[0]));
     for (std::uint64_t u = 0; u < n * lanes; ++u)
       out[u] = uniforms[u] < drop_below ? 0.0f : scale;
     out += n * lanes;
   }
   for (i += groups * lanes; i < end; ++i)
-    *out++ = factor(i);
+    *out++ = draw.factor(i);
+}
+}  // namespace
+
+void DropoutDraw::fill(float* out, std::uint64_t first, std::int64_t count) const {
+  fill_factors(*this, out, first, count);
 }
 
 FastDropout::FastDropout(double p, std::uint64_t seed) : p_(p), seed_(seed) {}

@@ -4,10 +4,14 @@
 #include <fmt/ranges.h>
 
 #include <torch/serialize/input-archive.h>
-#include <torch/serialize/output-archive.h>
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+
+#include "requip/moe/tensor_pack.hpp"
 
 namespace requip::moe {
 
@@ -35,39 +39,102 @@ std::vector<std::pair<std::string, torch::Tensor>> model_tensors(LanguageModel& 
                   reason, file.string()));
 }
 
+// Bytes the weights of a model of this shape take at the least: the embeddings and every
+// layer's experts. A file smaller than that cannot hold them, however it describes itself,
+// so it is refused before a model that size is allocated.
+double least_weight_bytes(const LmConfig& config) {
+  const double width = static_cast<double>(config.n_embed);
+  const double ffn = config.dense ? static_cast<double>(config.moe.top_k * config.moe.d_hidden)
+                                  : static_cast<double>(config.moe.experts * config.moe.d_hidden);
+  const double embeddings = static_cast<double>(config.vocab_size + config.block_size) * width;
+  return 4.0 * (embeddings + static_cast<double>(config.n_layer) * 2.0 * width * ffn);
+}
+
+// What a model file holds: its config's JSON text and its tensors by archive key.
+struct StoredModel {
+  std::string config;
+  std::map<std::string, torch::Tensor> tensors;
+};
+
+StoredModel read_torch_archive(const std::filesystem::path& file) {
+  StoredModel stored;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    c10::IValue config;
+    if (archive.try_read("config", config) && config.isString())
+      stored.config = config.toStringRef();
+    for (const auto& key : archive.keys()) {
+      torch::Tensor tensor;
+      if (key != "config" && archive.try_read(key, tensor)) stored.tensors.emplace(key, tensor);
+    }
+  } catch (const std::exception&) {  // LibTorch throws more than c10::Error on bad archives
+    fail(file, "is truncated or not a requip checkpoint");
+  }
+  return stored;
+}
+
+StoredModel read_tensor_pack(const std::filesystem::path& file, std::string_view bytes) {
+  StoredModel stored;
+  try {
+    for (auto& [name, tensor] : unpack_tensors(bytes)) {
+      if (name == "config" && tensor.scalar_type() == torch::kUInt8) {
+        stored.config.assign(static_cast<const char*>(tensor.data_ptr()),
+                             static_cast<std::size_t>(tensor.numel()));
+      } else {
+        stored.tensors.insert_or_assign(name, tensor);
+      }
+    }
+  } catch (const std::runtime_error&) {
+    fail(file, "is truncated or not a requip checkpoint");
+  }
+  return stored;
+}
+
+StoredModel read_stored_model(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) fail(file, "cannot be read");
+  // A LibTorch archive was written before tensor packs; saving the model again writes a pack.
+  StoredModel stored =
+      is_torch_archive(bytes) ? read_torch_archive(file) : read_tensor_pack(file, bytes);
+  if (stored.config.empty()) fail(file, "has no config entry");
+  return stored;
+}
+
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& file, LanguageModel& model,
                      const CharVocab& vocab) {
-  const nlohmann::json config = {{"format", "requip-lm"},
-                                 {"version", 1},
-                                 {"model", to_json(model->config())},
-                                 {"vocab", vocab.symbols()}};
-  torch::serialize::OutputArchive archive;
-  archive.write("config", c10::IValue(config.dump()));
-  for (const auto& [name, tensor] : model_tensors(model)) {
-    archive.write(archive_key(name), tensor.detach());
-  }
-  archive.save_to(file.string());
+  const std::string config = nlohmann::json{
+      {"format", "requip-lm"},
+      {"version", 1},
+      {"model", to_json(model->config())},
+      {"vocab", vocab.symbols()}}.dump();
+  std::vector<NamedTensor> tensors{
+      {"config", torch::from_blob(const_cast<char*>(config.data()),
+                                  {static_cast<std::int64_t>(config.size())}, torch::kUInt8)}};
+  for (const auto& [name, tensor] : model_tensors(model))
+    tensors.push_back({archive_key(name), tensor});
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << pack_tensors(tensors);
+  if (!out.flush())
+    throw std::runtime_error(fmt::format("cannot write the model file {}", file.string()));
 }
 
 LmCheckpoint load_checkpoint(const std::filesystem::path& file) {
   if (!std::filesystem::is_regular_file(file)) fail(file, "does not exist");
-  torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(file.string());
-  } catch (const c10::Error&) {
-    fail(file, "is truncated or not a requip checkpoint");
-  }
+  const StoredModel stored = read_stored_model(file);
 
   LmCheckpoint checkpoint;
   try {
-    c10::IValue text;
-    if (!archive.try_read("config", text) || !text.isString()) fail(file, "has no config entry");
-    const auto config = nlohmann::json::parse(text.toStringRef());
+    const auto config = nlohmann::json::parse(stored.config);
     if (config.value("format", "") != "requip-lm") fail(file, "is not a requip language model");
     checkpoint.vocab = CharVocab(config.at("vocab").get<std::vector<std::uint8_t>>());
     LmConfig model_config = lm_config_from_json(config.at("model"));
+    if (least_weight_bytes(model_config) > static_cast<double>(std::filesystem::file_size(file))) {
+      fail(file, "describes a model larger than the file can hold");
+    }
     if (model_config.vocab_size != checkpoint.vocab.size()) {
       fail(file, fmt::format("has a vocabulary of {} characters but a model for {}",
                              checkpoint.vocab.size(), model_config.vocab_size));
@@ -81,20 +148,17 @@ LmCheckpoint load_checkpoint(const std::filesystem::path& file) {
 
   torch::NoGradGuard no_grad;
   for (auto& [name, tensor] : model_tensors(checkpoint.model)) {
-    torch::Tensor stored;
-    bool found = false;
-    try {
-      found = archive.try_read(archive_key(name), stored);
-    } catch (const c10::Error&) {
-      fail(file, fmt::format("has an unreadable tensor '{}'", name));
+    const auto found = stored.tensors.find(archive_key(name));
+    if (found == stored.tensors.end()) {
+      fail(file, fmt::format("lacks the tensor '{}' its config needs", name));
     }
-    if (!found) fail(file, fmt::format("lacks the tensor '{}' its config needs", name));
-    if (stored.sizes() != tensor.sizes() || stored.scalar_type() != tensor.scalar_type()) {
+    const torch::Tensor& weights = found->second;
+    if (weights.sizes() != tensor.sizes() || weights.scalar_type() != tensor.scalar_type()) {
       fail(file, fmt::format("holds '{}' as {} {} where its config needs {} {}", name,
-                             stored.sizes(), c10::toString(stored.scalar_type()), tensor.sizes(),
+                             weights.sizes(), c10::toString(weights.scalar_type()), tensor.sizes(),
                              c10::toString(tensor.scalar_type())));
     }
-    tensor.copy_(stored);
+    tensor.copy_(weights);
   }
   checkpoint.model->eval();
   return checkpoint;

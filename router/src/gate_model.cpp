@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "gate_network.hpp"
+#include "requip/moe/tensor_pack.hpp"
 #include "routing_table.hpp"
 
 namespace requip::router {
@@ -250,23 +251,36 @@ std::string GateModel::save() const {
       torch::tensor({impl.documents}, torch::kFloat64), torch::tensor(impl.document_frequency)};
   auto state = impl.network->state();
   tensors.insert(tensors.end(), state.begin(), state.end());
-  std::ostringstream out;
-  torch::save(tensors, out);
-  return out.str();
+  std::vector<moe::NamedTensor> named;
+  for (auto& tensor : tensors)
+    named.push_back({fmt::format("{}", named.size()), std::move(tensor)});
+  return moe::pack_tensors(named);
 }
 
 void GateModel::load(std::string_view bytes) {
   auto& impl = *impl_;
+  const auto& config = impl.config;
+  const auto unreadable = [] {
+    return std::runtime_error(
+        "gate model: the saved weights are unreadable; delete the blob to retrain");
+  };
   std::vector<torch::Tensor> tensors;
   try {
-    std::istringstream in{std::string(bytes)};
-    torch::load(tensors, in);
-  } catch (const c10::Error& error) {
-    throw std::runtime_error(
-        "gate model: the saved weights are unreadable; delete the blob to retrain");
+    if (moe::is_torch_archive(bytes)) {  // written before tensor packs; the next save converts
+      std::istringstream in{std::string(bytes)};
+      torch::load(tensors, in);
+    } else {
+      for (auto& named : moe::unpack_tensors(bytes))
+        tensors.push_back(std::move(named.tensor));
+    }
+  } catch (const std::exception&) {  // LibTorch throws more than c10::Error on bad archives
+    throw unreadable();
   }
-  const auto shape = tensors.at(0);
-  const auto& config = impl.config;
+  if (tensors.size() < 3 || !tensors[0].defined() || tensors[0].scalar_type() != torch::kInt64 ||
+      tensors[0].sizes() != torch::IntArrayRef{3}) {
+    throw unreadable();
+  }
+  const auto shape = tensors[0];
   if (shape[0].item<std::int64_t>() != config.features.buckets ||
       shape[1].item<std::int64_t>() != config.dim ||
       shape[2].item<std::int64_t>() != static_cast<std::int64_t>(config.members)) {
@@ -276,12 +290,22 @@ void GateModel::load(std::string_view bytes) {
         shape[0].item<std::int64_t>(), shape[1].item<std::int64_t>(), shape[2].item<std::int64_t>(),
         config.features.buckets, config.dim, config.members));
   }
-  impl.documents = tensors.at(1).item<double>();
-  const auto frequency = tensors.at(2).contiguous();
-  impl.document_frequency.assign(frequency.data_ptr<float>(),
-                                 frequency.data_ptr<float>() + frequency.numel());
+  const auto& documents = tensors[1];
+  const auto& frequency = tensors[2];
+  const auto buckets = static_cast<std::int64_t>(config.features.buckets);
+  if (!documents.defined() || documents.scalar_type() != torch::kFloat64 ||
+      documents.numel() != 1 || !(documents.item<double>() >= 0) || !frequency.defined() ||
+      frequency.scalar_type() != torch::kFloat32 ||
+      frequency.sizes() != torch::IntArrayRef{buckets} ||
+      !torch::isfinite(frequency).all().item<bool>()) {
+    throw unreadable();
+  }
   std::size_t next = 3;
-  impl.network->set_state(tensors, next);
+  impl.network->set_state(tensors, next);  // checks the rest before it changes anything
+  impl.documents = documents.item<double>();
+  const auto contiguous = frequency.contiguous();
+  impl.document_frequency.assign(contiguous.data_ptr<float>(),
+                                 contiguous.data_ptr<float>() + contiguous.numel());
   impl.routing.copy_all(impl.weights());
 }
 

@@ -1,9 +1,14 @@
 #include "gate_network.hpp"
 
+#include <fmt/format.h>
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #if defined(__linux__)
 #include <sys/mman.h>
+
+#include <stdexcept>
+#include <string_view>
 #endif
 
 namespace requip::router::detail {
@@ -137,18 +142,61 @@ std::vector<torch::Tensor> GateNetwork::state() const {
   return tensors;
 }
 
+namespace {
+
+// More would be a blob that asks for gigabytes, not a skill set.
+constexpr std::int64_t max_saved_experts = 1 << 16;
+
+void require_saved(bool holds, std::string_view part) {
+  if (!holds) {
+    throw std::runtime_error(fmt::format(
+        "gate model: the saved {} does not fit this gate; delete the blob to retrain", part));
+  }
+}
+
+bool float_shaped(const torch::Tensor& tensor, torch::IntArrayRef sizes) {
+  return tensor.defined() && tensor.scalar_type() == torch::kFloat32 && tensor.sizes() == sizes &&
+         torch::isfinite(tensor).all().item<bool>();
+}
+
+}  // namespace
+
 void GateNetwork::set_state(const std::vector<torch::Tensor>& tensors, std::size_t& next) {
   torch::NoGradGuard no_grad;
-  auto rows = tensors.at(next++);
+  // Everything is checked before anything changes: a blob that does not fit leaves the gate
+  // as it was, and nothing is read past a tensor's end.
+  require_saved(tensors.size() == next + 4 + 2 * gates_.size(), "state");
+  const auto& rows = tensors[next];
+  require_saved(rows.defined() && rows.scalar_type() == torch::kInt64 && rows.dim() == 1,
+                "row list");
+  const std::int64_t used = rows.size(0);
+  require_saved(used == 0 || (rows.min().item<std::int64_t>() >= 0 &&
+                              rows.max().item<std::int64_t>() < table_.size(0)),
+                "row list");
+  require_saved(float_shaped(tensors[next + 1], {used, table_.size(1)}), "table");
+  auto square_sizes = table_square_.sizes().vec();
+  square_sizes[0] = used;
+  require_saved(float_shaped(tensors[next + 2], square_sizes), "Adagrad accumulators");
+  require_saved(float_shaped(tensors[next + 3], hidden_bias_.sizes()), "hidden bias");
+  const auto& first_gate = tensors[next + 4];
+  const std::int64_t experts =
+      first_gate.defined() && first_gate.dim() == 2 ? first_gate.size(0) : 0;
+  require_saved(experts >= 1 && experts <= max_saved_experts, "gate");
+  for (std::size_t m = 0; m < gates_.size(); ++m) {
+    require_saved(float_shaped(tensors[next + 4 + 2 * m], {experts, dim_}), "gate weights");
+    require_saved(float_shaped(tensors[next + 5 + 2 * m], {experts}), "gate biases");
+  }
+
   table_.zero_();
-  table_.index_copy_(0, rows, tensors.at(next++));
+  table_.index_copy_(0, rows, tensors[next + 1]);
   table_square_.zero_();
-  table_square_.index_copy_(0, rows, tensors.at(next++));
-  hidden_bias_.copy_(tensors.at(next++));
-  grow(static_cast<int>(tensors.at(next).size(0)));
+  table_square_.index_copy_(0, rows, tensors[next + 2]);
+  hidden_bias_.copy_(tensors[next + 3]);
+  next += 4;
+  grow(static_cast<int>(experts));
   for (auto& gate : gates_) {
-    gate->route_weight.copy_(tensors.at(next++));
-    gate->route_bias.copy_(tensors.at(next++));
+    gate->route_weight.copy_(tensors[next++]);
+    gate->route_bias.copy_(tensors[next++]);
   }
 }
 

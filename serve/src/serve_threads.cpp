@@ -42,10 +42,13 @@ struct ServeThreads::State : std::enable_shared_from_this<State> {
 
   void serve(Thread& self) {
     current = &self;
-    while (!self.retiring && !io.stopped()) {
+    // run_one() answers 0 once the io_context is stopped; asking stopped() per handler
+    // would take the scheduler's lock once more for every handler.
+    bool serving = true;
+    while (serving && !self.retiring) {
       // The thread's barrier: a handler that throws costs its own connection only.
       try {
-        io.run_one();
+        serving = io.run_one() > 0;
       } catch (const std::exception& failure) {
         spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
       }

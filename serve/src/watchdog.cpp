@@ -15,6 +15,10 @@ struct Watchdog::State {
   std::multimap<Clock::time_point, std::pair<std::uint64_t, std::function<void()>>> due;
   std::unordered_map<std::uint64_t, decltype(due)::iterator> by_id;
   std::uint64_t next_id = 1;
+  // When the thread wakes next. A cancel does not wake it early: it wakes at the cancelled
+  // deadline, finds nothing due and sleeps again. So a turn that ends on time costs no
+  // wake-up, where waking on every new earliest deadline cost one per turn.
+  Clock::time_point wakes_at = Clock::time_point::max();
   bool stopping = false;
 };
 
@@ -41,7 +45,7 @@ std::uint64_t Watchdog::watch(Clock::time_point deadline, std::function<void()> 
   const std::uint64_t id = state_->next_id++;
   auto at = state_->due.emplace(deadline, std::make_pair(id, std::move(expire)));
   state_->by_id.emplace(id, at);
-  if (at == state_->due.begin()) state_->changed.notify_all();
+  if (deadline < state_->wakes_at) state_->changed.notify_all();
   return id;
 }
 
@@ -57,12 +61,16 @@ void Watchdog::run(const std::shared_ptr<State>& state) {
   std::unique_lock lock(state->mutex);
   while (!state->stopping) {
     if (state->due.empty()) {
+      state->wakes_at = Clock::time_point::max();
       state->changed.wait(lock);
+      state->wakes_at = Clock::time_point::min();  // awake: nobody needs to notify it
       continue;
     }
     const auto next = state->due.begin()->first;
     if (Clock::now() < next) {
+      state->wakes_at = next;
       state->changed.wait_until(lock, next);
+      state->wakes_at = Clock::time_point::min();
       continue;
     }
     auto expire = std::move(state->due.begin()->second.second);

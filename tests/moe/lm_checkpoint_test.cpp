@@ -4,6 +4,7 @@
 
 #include "lm_fixtures.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
+#include "requip/moe/tensor_pack.hpp"
 #include "temp_dir.hpp"
 
 // Last: torch brings glog, whose CHECK macro must not shadow Catch's.
@@ -84,13 +85,12 @@ TEST_CASE("lm checkpoint: damaged files give one line naming the file and the fi
   }
 }
 
-TEST_CASE("lm checkpoint: weights that do not match their config are refused",
-          "[moe][lm][checkpoint]") {
-  test::TempDir dir;
-  moe::LanguageModel model = tiny_model();
-  moe::LmConfig claimed = model->config();
-  claimed.n_embed = 64;  // the weights are 32 wide
-  claimed.moe.d_model = 64;
+namespace {
+
+// A model file as LibTorch archives held it before tensor packs: the config, then the
+// weights.
+void save_as_torch_archive(const std::filesystem::path& file, moe::LanguageModel& model,
+                           const moe::LmConfig& claimed) {
   const nlohmann::json config = {{"format", "requip-lm"},
                                  {"version", 1},
                                  {"model", moe::to_json(claimed)},
@@ -102,9 +102,64 @@ TEST_CASE("lm checkpoint: weights that do not match their config are refused",
     std::replace(key.begin(), key.end(), '.', '/');
     archive.write(key, item.value().detach());
   }
-  archive.save_to((dir / "mismatch.pt").string());
+  for (const auto& item : model->named_buffers()) {
+    std::string key = item.key();
+    std::replace(key.begin(), key.end(), '.', '/');
+    archive.write(key, item.value().detach());
+  }
+  archive.save_to(file.string());
+}
+
+}  // namespace
+
+TEST_CASE("lm checkpoint: weights that do not match their config are refused",
+          "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  moe::LmConfig claimed = model->config();
+  claimed.n_embed = 16;  // the weights are 32 wide
+  claimed.moe.d_model = 16;
+  save_as_torch_archive(dir / "mismatch.pt", model, claimed);
 
   const std::string error = load_error(dir / "mismatch.pt");
   CHECK_THAT(error, Catch::Contains("mismatch.pt holds 'token_embedding.weight' as [10, 32]"));
-  CHECK_THAT(error, Catch::Contains("needs [10, 64]"));
+  CHECK_THAT(error, Catch::Contains("needs [10, 16]"));
+}
+
+TEST_CASE("lm checkpoint: one saved as a LibTorch archive, before tensor packs, still loads",
+          "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  save_as_torch_archive(dir / "old.pt", model, model->config());
+  REQUIRE(moe::is_torch_archive(read_bytes(dir / "old.pt")));
+
+  moe::LmCheckpoint loaded = moe::load_checkpoint(dir / "old.pt");
+  for (const auto& item : model->named_parameters()) {
+    INFO(item.key());
+    CHECK(torch::equal(item.value(), loaded.model->named_parameters()[item.key()]));
+  }
+  moe::save_checkpoint(dir / "old.pt", loaded.model, loaded.vocab);
+  CHECK_FALSE(moe::is_torch_archive(read_bytes(dir / "old.pt")));
+}
+
+TEST_CASE(
+    "lm checkpoint: a file that describes a model larger than itself is refused before "
+    "the model is made",
+    "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  moe::LmConfig claimed = model->config();
+  claimed.n_layer = 1'000'000;  // terabytes of weights, in a file of kilobytes
+  const std::string config = nlohmann::json{
+      {"format", "requip-lm"},
+      {"version", 1},
+      {"model", moe::to_json(claimed)},
+      {"vocab",
+       abc_vocab().symbols()}}.dump();
+  test::write_file(
+      dir / "claims.pt",
+      moe::pack_tensors(
+          {{"config", torch::tensor(std::vector<std::uint8_t>(config.begin(), config.end()))}}));
+  CHECK_THAT(load_error(dir / "claims.pt"),
+             Catch::Contains("claims.pt describes a model larger than the file can hold"));
 }

@@ -1,7 +1,14 @@
-#include <catch2/catch.hpp>
+#include <torch/serialize.h>
 
+#include <cmath>
+#include <sstream>
+
+#include "requip/moe/tensor_pack.hpp"
 #include "requip/router/gate_model.hpp"
 #include "synthetic_skills.hpp"
+
+// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
+#include <catch2/catch.hpp>
 
 using namespace requip::router;
 
@@ -45,4 +52,66 @@ TEST_CASE("gate model: saved weights load into a new model that answers the same
   copy.probabilities("set an alarm", GateModel::Mask(4, true), b);
   CHECK(a == b);
   CHECK_THROWS_WITH(copy.load("not weights"), Catch::Contains("unreadable"));
+}
+
+TEST_CASE("gate model: a blob saved as a LibTorch archive, before tensor packs, still loads",
+          "[router][gate]") {
+  const GateModel model = trained(GateModel::Mask(4, true));
+  std::vector<torch::Tensor> tensors;
+  for (auto& named : requip::moe::unpack_tensors(model.save()))
+    tensors.push_back(named.tensor);
+  std::ostringstream archive;
+  torch::save(tensors, archive);
+  REQUIRE(requip::moe::is_torch_archive(archive.str()));
+
+  GateModel copy(requip::test::small_gate());
+  copy.load(archive.str());
+  std::vector<float> a, b;
+  model.probabilities("set an alarm", GateModel::Mask(4, true), a);
+  copy.probabilities("set an alarm", GateModel::Mask(4, true), b);
+  CHECK(a == b);
+}
+
+TEST_CASE(
+    "gate model: a blob whose tensors do not fit the gate is refused, and the gate "
+    "keeps what it knew",
+    "[router][gate]") {
+  const GateModel model = trained(GateModel::Mask(4, true));
+  GateModel kept = trained(GateModel::Mask(4, true));
+  const GateModel::Mask all(4, true);
+  std::vector<float> before;
+  kept.probabilities("play the radio", all, before);
+  auto saved = requip::moe::unpack_tensors(model.save());
+  const auto refused = [&](std::vector<requip::moe::NamedTensor> tensors) {
+    CHECK_THROWS_WITH(kept.load(requip::moe::pack_tensors(tensors)),
+                      Catch::Contains("delete the blob to retrain"));
+    std::vector<float> after;
+    kept.probabilities("play the radio", all, after);
+    CHECK(after == before);
+  };
+
+  SECTION("document frequencies shorter than the buckets") {
+    saved[2].tensor = saved[2].tensor.slice(0, 0, 3);
+    refused(saved);
+  }
+  SECTION("a learned row outside the table") {
+    saved[3].tensor = saved[3].tensor.clone();
+    saved[3].tensor[0] = std::int64_t{1} << 40;
+    refused(saved);
+  }
+  SECTION("weights of another type") {
+    saved[4].tensor = saved[4].tensor.to(torch::kFloat64);
+    refused(saved);
+  }
+  SECTION("weights that are not numbers") {
+    saved[6].tensor = torch::full_like(saved[6].tensor, std::nanf(""));
+    refused(saved);
+  }
+  SECTION("a tensor missing") {
+    saved.pop_back();
+    refused(saved);
+  }
+  SECTION("no tensors at all") {
+    refused({});
+  }
 }

@@ -50,6 +50,20 @@ double least_weight_bytes(const LmConfig& config) {
   return 4.0 * (embeddings + static_cast<double>(config.n_layer) * 2.0 * width * ffn);
 }
 
+// The vocabulary's bytes. Each must be an integer from 0 to 255: nlohmann would cast any
+// number to a byte, undefined for 799.1.
+std::vector<std::uint8_t> vocab_symbols(const nlohmann::json& vocab) {
+  if (!vocab.is_array()) throw std::invalid_argument("the vocabulary is not a list");
+  std::vector<std::uint8_t> symbols;
+  for (const auto& symbol : vocab) {
+    if (!symbol.is_number_unsigned() || symbol.get<std::uint64_t>() > 255) {
+      throw std::invalid_argument("the vocabulary holds something other than bytes 0 to 255");
+    }
+    symbols.push_back(static_cast<std::uint8_t>(symbol.get<std::uint64_t>()));
+  }
+  return symbols;
+}
+
 // What a model file holds: its config's JSON text and its tensors by archive key.
 struct StoredModel {
   std::string config;
@@ -130,7 +144,7 @@ LmCheckpoint load_checkpoint(const std::filesystem::path& file) {
   try {
     const auto config = nlohmann::json::parse(stored.config);
     if (config.value("format", "") != "requip-lm") fail(file, "is not a requip language model");
-    checkpoint.vocab = CharVocab(config.at("vocab").get<std::vector<std::uint8_t>>());
+    checkpoint.vocab = CharVocab(vocab_symbols(config.at("vocab")));
     LmConfig model_config = lm_config_from_json(config.at("model"));
     if (least_weight_bytes(model_config) > static_cast<double>(std::filesystem::file_size(file))) {
       fail(file, "describes a model larger than the file can hold");

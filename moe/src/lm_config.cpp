@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <type_traits>
 
 namespace requip::moe {
 
@@ -18,8 +19,15 @@ void require_positive(std::int64_t value, const char* name) {
 template <typename T>
 T field(const nlohmann::json& json, const char* name) {
   if (!json.contains(name)) throw std::invalid_argument(fmt::format("config lacks '{}'", name));
+  const auto& value = json.at(name);
+  // nlohmann turns a float into an integer with a plain cast, undefined out of range.
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!value.is_number_integer()) {
+      throw std::invalid_argument(fmt::format("config field '{}' is not an integer", name));
+    }
+  }
   try {
-    return json.at(name).get<T>();
+    return value.get<T>();
   } catch (const nlohmann::json::exception&) {
     throw std::invalid_argument(fmt::format("config field '{}' has the wrong type", name));
   }

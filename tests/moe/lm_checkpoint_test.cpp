@@ -163,3 +163,23 @@ TEST_CASE(
   CHECK_THAT(load_error(dir / "claims.pt"),
              Catch::Contains("claims.pt describes a model larger than the file can hold"));
 }
+
+TEST_CASE("lm checkpoint: a vocabulary of anything but bytes 0 to 255 is refused, never cast",
+          "[moe][lm][checkpoint]") {
+  test::TempDir dir;
+  moe::LanguageModel model = tiny_model();
+  for (const auto& vocab : {nlohmann::json{97, 98, 799.1}, nlohmann::json{97, 256},
+                            nlohmann::json{97, -1}, nlohmann::json("abc")}) {
+    INFO(vocab.dump());
+    const std::string config = nlohmann::json{
+        {"format", "requip-lm"},
+        {"version", 1},
+        {"model", moe::to_json(model->config())},
+        {"vocab", vocab}}.dump();
+    test::write_file(
+        dir / "vocab.pt",
+        moe::pack_tensors(
+            {{"config", torch::tensor(std::vector<std::uint8_t>(config.begin(), config.end()))}}));
+    CHECK_THAT(load_error(dir / "vocab.pt"), Catch::Contains("vocab.pt has an invalid config"));
+  }
+}

@@ -38,3 +38,14 @@ TEST_CASE("lm config: impossible shapes are refused naming the flag", "[moe][lm]
   json.erase("n_layer");
   CHECK_THROWS_WITH(moe::lm_config_from_json(json), Catch::Contains("'n_layer'"));
 }
+
+TEST_CASE("lm config: a size written as a fraction or out of range is refused, never cast",
+          "[moe][lm][config]") {
+  for (const double written : {2.5, 1e300, -1e300}) {
+    INFO(written);
+    auto json = moe::to_json(moe::LmConfig{});
+    json["n_embed"] = written;
+    CHECK_THROWS_WITH(moe::lm_config_from_json(json),
+                      Catch::Contains("'n_embed' is not an integer"));
+  }
+}

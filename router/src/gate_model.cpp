@@ -12,6 +12,7 @@
 #include "gate_network.hpp"
 #include "requip/moe/tensor_pack.hpp"
 #include "routing_table.hpp"
+#include "saved_tensor.hpp"
 
 namespace requip::router {
 
@@ -244,16 +245,16 @@ std::vector<float> GateModel::probabilities_reference(std::string_view text,
 std::string GateModel::save() const {
   const auto& impl = *impl_;
   const auto& config = impl.config;
-  std::vector<torch::Tensor> tensors{
-      torch::tensor({static_cast<std::int64_t>(config.features.buckets),
-                     static_cast<std::int64_t>(config.dim),
-                     static_cast<std::int64_t>(config.members)}),
-      torch::tensor({impl.documents}, torch::kFloat64), torch::tensor(impl.document_frequency)};
-  auto state = impl.network->state();
-  tensors.insert(tensors.end(), state.begin(), state.end());
-  std::vector<moe::NamedTensor> named;
-  for (auto& tensor : tensors)
-    named.push_back({fmt::format("{}", named.size()), std::move(tensor)});
+  // load() reads the tensors by position, as blobs of LibTorch's format carried no names;
+  // the names say what each one is to whoever inspects a blob.
+  std::vector<moe::NamedTensor> named{
+      {"shape", torch::tensor({static_cast<std::int64_t>(config.features.buckets),
+                               static_cast<std::int64_t>(config.dim),
+                               static_cast<std::int64_t>(config.members)})},
+      {"documents", torch::tensor({impl.documents}, torch::kFloat64)},
+      {"document_frequency", torch::tensor(impl.document_frequency)}};
+  for (auto& tensor : impl.network->state())
+    named.push_back({fmt::format("network.{}", named.size() - 3), std::move(tensor)});
   return moe::pack_tensors(named);
 }
 
@@ -292,14 +293,12 @@ void GateModel::load(std::string_view bytes) {
   }
   const auto& documents = tensors[1];
   const auto& frequency = tensors[2];
-  const auto buckets = static_cast<std::int64_t>(config.features.buckets);
-  if (!documents.defined() || documents.scalar_type() != torch::kFloat64 ||
-      documents.numel() != 1 || !(documents.item<double>() >= 0) || !frequency.defined() ||
-      frequency.scalar_type() != torch::kFloat32 ||
-      frequency.sizes() != torch::IntArrayRef{buckets} ||
-      !torch::isfinite(frequency).all().item<bool>()) {
-    throw unreadable();
-  }
+  detail::require_saved(
+      detail::float_shaped(documents, {1}, torch::kFloat64) && documents.item<double>() >= 0,
+      "document count");
+  detail::require_saved(
+      detail::float_shaped(frequency, {static_cast<std::int64_t>(config.features.buckets)}),
+      "document frequencies");
   std::size_t next = 3;
   impl.network->set_state(tensors, next);  // checks the rest before it changes anything
   impl.documents = documents.item<double>();

@@ -1,4 +1,5 @@
 #include "gate_network.hpp"
+#include "saved_tensor.hpp"
 
 #include <fmt/format.h>
 
@@ -146,18 +147,6 @@ namespace {
 
 // More would be a blob that asks for gigabytes, not a skill set.
 constexpr std::int64_t max_saved_experts = 1 << 16;
-
-void require_saved(bool holds, std::string_view part) {
-  if (!holds) {
-    throw std::runtime_error(fmt::format(
-        "gate model: the saved {} does not fit this gate; delete the blob to retrain", part));
-  }
-}
-
-bool float_shaped(const torch::Tensor& tensor, torch::IntArrayRef sizes) {
-  return tensor.defined() && tensor.scalar_type() == torch::kFloat32 && tensor.sizes() == sizes &&
-         torch::isfinite(tensor).all().item<bool>();
-}
 
 }  // namespace
 

@@ -33,6 +33,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   State(std::shared_ptr<Agent> agent, ConversationOptions options)
       : agent_(std::move(agent)), options_(options) {}
 
+  using Hooks = std::vector<std::function<void()>>;
   struct Job;
   struct Conversation {
     Conversation(std::shared_ptr<Agent> agent, const std::string& session)
@@ -75,7 +76,9 @@ class Conversations::State : public std::enable_shared_from_this<State> {
 
   void on_turn_boundary(std::function<void()> hook) {
     std::lock_guard lock(mutex_);
-    boundary_hooks_.push_back(std::move(hook));
+    auto hooks = std::make_shared<Hooks>(*boundary_hooks_);
+    hooks->push_back(std::move(hook));
+    boundary_hooks_ = std::move(hooks);
   }
 
   void converse(const std::string& session, std::string text, Brain::Sink on_line, Done done) {
@@ -234,11 +237,12 @@ class Conversations::State : public std::enable_shared_from_this<State> {
     threads().post([self = shared_from_this(), conversation] { self->run_next(conversation); });
   }
 
-  // Gives the brain back; a turn queued meanwhile is scheduled.
+  // Gives the brain back, the turn in it ended; a turn queued meanwhile is scheduled.
   void release(const std::shared_ptr<Conversation>& conversation, bool used = true) {
     bool more = false;
     {
       std::lock_guard lock(conversation->mutex);
+      conversation->current.reset();
       if (used) conversation->last_used = Clock::now();
       more = !conversation->queue.empty();
       conversation->running = more;
@@ -273,29 +277,22 @@ class Conversations::State : public std::enable_shared_from_this<State> {
       conversation->queue.pop_front();
       conversation->current = job;
     }
+    std::shared_ptr<const Hooks> hooks;
     {
       std::lock_guard lock(mutex_);
       ++turns_running_;
+      hooks = boundary_hooks_;
     }
-    if (!job->settled) run(*conversation, job);
+    if (!job->settled) run(*conversation, *hooks, job);
     {
       std::lock_guard lock(mutex_);
       if (--turns_running_ == 0) turns_ended_.notify_all();
-    }
-    {
-      std::lock_guard lock(conversation->mutex);
-      conversation->current.reset();
     }
     // One turn at a time per conversation, then back in line: others get the thread too.
     release(conversation);
   }
 
-  void run(Conversation& conversation, const std::shared_ptr<Job>& job) {
-    std::vector<std::function<void()>> hooks;
-    {
-      std::lock_guard lock(mutex_);
-      hooks = boundary_hooks_;
-    }
+  void run(Conversation& conversation, const Hooks& hooks, const std::shared_ptr<Job>& job) {
     for (const auto& hook : hooks)
       hook();
     job->started = true;
@@ -343,7 +340,8 @@ class Conversations::State : public std::enable_shared_from_this<State> {
   ConversationOptions options_;
   mutable std::mutex mutex_;  // the map, the hooks and stopped_; never held across a turn
   std::map<std::string, std::shared_ptr<Conversation>> conversations_;
-  std::vector<std::function<void()>> boundary_hooks_;
+  // Replaced when a hook is added, never changed: a turn takes the list without copying it.
+  std::shared_ptr<const Hooks> boundary_hooks_ = std::make_shared<Hooks>();
   bool stopped_ = false;
   std::condition_variable turns_ended_;
   std::size_t turns_running_ = 0;

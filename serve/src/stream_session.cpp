@@ -1,5 +1,10 @@
 #include "stream_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 
 #include "json_error.hpp"
@@ -30,7 +35,7 @@ void StreamSession::accept(Request request) {
   socket_.async_accept(request, [self = shared_from_this()](beast::error_code error) {
     if (error) return;
     self->open_ = true;
-    if (!self->outbox_.empty()) self->write_next();
+    if (!self->outbox_.empty()) self->flush();
     self->read();
   });
 }
@@ -64,24 +69,51 @@ void StreamSession::on_read(beast::error_code error) {
 }
 
 void StreamSession::push(std::shared_ptr<const std::string> message) {
-  net::post(socket_.get_executor(),
-            [self = shared_from_this(), message = std::move(message)] { self->send(message); });
+  // Deferred, not posted: a turn pushes from a server thread, and its frames are written by
+  // that thread once the turn's handler returns, without waking another.
+  net::defer(socket_.get_executor(),
+             [self = shared_from_this(), message = std::move(message)] { self->send(message); });
 }
 
 void StreamSession::send(std::shared_ptr<const std::string> message) {
   if (closing_) return;
   outbox_.push_back(std::move(message));
-  if (open_ && outbox_.size() == 1) write_next();
+  if (!open_ || writing_ || flush_due_) return;
+  // The write starts after the frames pushed with this one (a turn's lines, then the turn),
+  // so that they leave in one TCP segment rather than one each.
+  flush_due_ = true;
+  net::defer(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+}
+
+void StreamSession::flush() {
+  flush_due_ = false;
+  if (!writing_ && !outbox_.empty()) write_next();
 }
 
 void StreamSession::write_next() {
+  writing_ = true;
+  if (outbox_.size() > 1) cork(true);  // until the outbox is empty
   socket_.text(true);
   socket_.async_write(net::buffer(*outbox_.front()),
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        self->writing_ = false;
                         if (error) return;
                         self->outbox_.pop_front();
-                        if (!self->outbox_.empty()) self->write_next();
+                        if (!self->outbox_.empty()) {
+                          self->write_next();
+                        } else {
+                          self->cork(false);
+                        }
                       });
+}
+
+// Held back by TCP_CORK, the frames written one by one go out together when it is lifted.
+void StreamSession::cork(bool on) {
+  if (on == corked_) return;
+  corked_ = on;
+  const int value = on ? 1 : 0;
+  ::setsockopt(beast::get_lowest_layer(socket_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+               &value, sizeof value);
 }
 
 void StreamSession::drain() {

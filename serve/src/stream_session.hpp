@@ -30,11 +30,16 @@ class StreamSession final : public Connection,
   void read();
   void on_read(boost::beast::error_code error);
   void send(std::shared_ptr<const std::string> message);
+  void flush();
   void write_next();
+  void cork(bool on);
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> socket_;
   boost::beast::flat_buffer buffer_;
   std::deque<std::shared_ptr<const std::string>> outbox_;  // front() is being written
+  bool flush_due_ = false;  // a flush is queued behind the frames being sent
+  bool writing_ = false;
+  bool corked_ = false;
   ServerContext& context_;
   std::string session_;
   bool open_ = false;  // the handshake has finished

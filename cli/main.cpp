@@ -3,9 +3,12 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <map>
+#include <string>
 
 #include "commands.hpp"
 #include "options.hpp"
+#include "requip/core/log.hpp"
 #include "requip/core/version.hpp"
 
 int main(int argc, char** argv) {
@@ -32,7 +35,14 @@ int main(int argc, char** argv) {
                  "database file for memory, mappings and feedback "
                  "(default: $XDG_DATA_HOME/requip/requip.db)")
       ->envname("REQUIP_DB");
-  app.parse_complete_callback([&] { spdlog::set_level(spdlog::level::from_str(log_level)); });
+  app.parse_complete_callback([&] {
+    spdlog::set_level(spdlog::level::from_str(log_level));
+    const std::map<std::string, requip::LogLevel> library_levels{
+        {"trace", requip::LogLevel::debug}, {"debug", requip::LogLevel::debug},
+        {"info", requip::LogLevel::info},   {"warn", requip::LogLevel::warn},
+        {"error", requip::LogLevel::error}, {"off", requip::LogLevel::off}};
+    requip::set_log_level(library_levels.at(log_level));
+  });
 
   requip::cli::add_chat_command(app, options);
   requip::cli::add_memory_command(app, options);

@@ -1,11 +1,11 @@
 #include "requip/core/brain.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <utility>
 
+#include "requip/core/detail/library_log.hpp"
 #include "requip/core/input_check.hpp"
 #include "requip/core/null_skill.hpp"
 #include "requip/core/turn.hpp"
@@ -27,7 +27,7 @@ bool contained(const std::string& skill, const char* hook, Reply* reply, Call&& 
     failure = "unknown exception";
   }
   const std::string notice = fmt::format("skill '{}' failed in {}: {}", skill, hook, failure);
-  spdlog::warn("{}", notice);
+  requip::detail::library_log().warn("{}", notice);
   if (reply) reply->notices.push_back(notice);
   return false;
 }
@@ -257,7 +257,7 @@ void Brain::submit(std::optional<Algorithm> algorithm, const std::string& origin
   if (!algorithm) return;
   algorithm->set_origin(origin);
   if (auto refusal = dispatcher_.submit(std::move(*algorithm))) {
-    spdlog::warn("{}", *refusal);
+    requip::detail::library_log().warn("{}", *refusal);
     reply.notices.push_back(std::move(*refusal));
   }
 }
@@ -277,7 +277,7 @@ void Brain::run_steps(Reply& reply, const Sink& on_line) {
     if (!step->failure.empty()) {
       reply.notices.push_back(
           fmt::format("skill '{}' failed in a step: {}", step->origin, step->failure));
-      spdlog::warn("{}", reply.notices.back());
+      requip::detail::library_log().warn("{}", reply.notices.back());
     }
     if (!step->line) continue;
     if (on_line) on_line(Output{*step->line, step->origin});

@@ -1,18 +1,18 @@
 #include "folder_watcher.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
 #include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <stdexcept>
 #include <thread>
+
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::plugins::detail {
 
@@ -50,7 +50,8 @@ struct FolderWatcher::State {
       try {
         callback(file, change);
       } catch (const std::exception& failure) {
-        spdlog::error("plugin folder watcher: {}: {}", file.string(), failure.what());
+        requip::detail::library_log().error("plugin folder watcher: {}: {}", file.string(),
+                                            failure.what());
       }
     }
   }
@@ -76,10 +77,6 @@ FolderWatcher::FolderWatcher(const std::vector<std::filesystem::path>& folders, 
   }
   state_->read();
   state_->thread = std::thread([state = state_.get()] { state->io.run(); });
-}
-
-void FolderWatcher::post(std::function<void()> work) {
-  asio::post(state_->io, std::move(work));
 }
 
 FolderWatcher::~FolderWatcher() {

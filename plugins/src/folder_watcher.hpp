@@ -23,9 +23,6 @@ class FolderWatcher {
   FolderWatcher& operator=(const FolderWatcher&) = delete;
   ~FolderWatcher();
 
-  // Runs work on the watcher's thread, e.g. to unload a library off the thread that runs turns.
-  void post(std::function<void()> work);
-
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -1,7 +1,6 @@
 #include "host_api.hpp"
 
-#include <spdlog/spdlog.h>
-
+#include "requip/core/detail/library_log.hpp"
 #include "requip/core/version.hpp"
 
 namespace requip::plugins::detail {
@@ -14,9 +13,9 @@ bool guarded(const char* callback, Body&& body) noexcept {
   try {
     return body();
   } catch (const std::exception& error) {
-    spdlog::warn("plugin callback {} failed: {}", callback, error.what());
+    requip::detail::library_log().warn("plugin callback {} failed: {}", callback, error.what());
   } catch (...) {
-    spdlog::warn("plugin callback {} failed", callback);
+    requip::detail::library_log().warn("plugin callback {} failed", callback);
   }
   return false;
 }

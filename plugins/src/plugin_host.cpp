@@ -1,12 +1,12 @@
 #include "requip/plugins/plugin_host.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <utility>
 
 #include "folder_watcher.hpp"
+#include "requip/core/detail/library_log.hpp"
 #include "requip/plugins/plugin_error.hpp"
 
 namespace requip::plugins {
@@ -25,9 +25,9 @@ std::vector<std::filesystem::path> libraries_in(const std::filesystem::path& fol
 
 void note(std::vector<std::string>& report, std::string line, bool problem) {
   if (problem) {
-    spdlog::warn("{}", line);
+    requip::detail::library_log().warn("{}", line);
   } else {
-    spdlog::info("{}", line);
+    requip::detail::library_log().info("{}", line);
   }
   report.push_back(std::move(line));
 }

@@ -1,11 +1,11 @@
 #include "requip/plugins/plugin_skill.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
 #include "host_api.hpp"
+#include "requip/core/detail/library_log.hpp"
 #include "requip/plugins/plugin_error.hpp"
 
 namespace requip::plugins {
@@ -128,7 +128,7 @@ std::string PluginSkill::count_failure(const char* hook, const std::string& reas
       "{}; quarantined after {} consecutive failures, replace the plugin file to "
       "load a fixed version",
       failure, consecutive_failures());
-  spdlog::error("skill '{}': {}", name(), report);
+  requip::detail::library_log().error("skill '{}': {}", name(), report);
   return report;
 }
 
@@ -165,8 +165,8 @@ namespace {
 
 // For hooks the brain does not contain: a failure is logged, never thrown.
 void log_failure(const PluginSkill& skill, const char* hook, const requip_host_text& error) {
-  spdlog::warn("skill '{}' (plugin {}) failed in {}: {}", skill.name(), skill.info().file.string(),
-               hook, error.value);
+  requip::detail::library_log().warn("skill '{}' (plugin {}) failed in {}: {}", skill.name(),
+                                     skill.info().file.string(), hook, error.value);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 #include "requip/router/router_model.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "requip/core/detail/library_log.hpp"
 #include "requip/router/featurizer.hpp"
 
 namespace requip::router {
@@ -39,7 +39,7 @@ void RouterModel::load() {
     trained_ = true;
   } catch (const std::exception& error) {
     // A gate that cannot be read is retrained from the skills and the feedback log.
-    spdlog::warn("router: {}; retraining", error.what());
+    requip::detail::library_log().warn("router: {}; retraining", error.what());
     profiles_.clear();
     gate_ = GateModel(config_.gate);
   }
@@ -85,8 +85,8 @@ std::optional<RetrainReport> RouterModel::retrain(const Progress& progress) {
   RetrainReport report{
       profiles_.size(), examples.size(),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
-  spdlog::info("router: retrained on {} skills, {} examples in {:.2f} s", report.skills,
-               report.examples, report.seconds);
+  requip::detail::library_log().info("router: retrained on {} skills, {} examples in {:.2f} s",
+                                     report.skills, report.examples, report.seconds);
   return report;
 }
 

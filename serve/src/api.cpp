@@ -1,13 +1,13 @@
 #include "api.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 
 #include "json_error.hpp"
 #include "json_text.hpp"
 #include "openai.hpp"
+#include "requip/core/detail/library_log.hpp"
 #include "turn_json.hpp"
 
 namespace requip::serve {
@@ -97,8 +97,8 @@ void Api::handle(const Request& request, const Respond& respond) {
   // The one barrier between a request and the server: whatever a handler throws ends as a
   // 500 for this request, never as std::terminate for every session.
   const auto failed = [&](std::string_view what) {
-    spdlog::error("answering {} {}: {}", http::to_string(request.method()),
-                  json_text(std::string(request.target())), what);
+    requip::detail::library_log().error("answering {} {}: {}", http::to_string(request.method()),
+                                        json_text(std::string(request.target())), what);
     respond->respond(error(request, http::status::internal_server_error,
                            fmt::format("the server failed to answer this request: {}", what)));
   };

@@ -1,7 +1,6 @@
 #include "requip/serve/conversations.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +10,7 @@
 #include <map>
 #include <mutex>
 
+#include "requip/core/detail/library_log.hpp"
 #include "requip/core/input_check.hpp"
 #include "turn_workers.hpp"
 #include "watchdog.hpp"
@@ -213,7 +213,7 @@ class Conversations::State : public std::enable_shared_from_this<State> {
       }
     }
     if (oldest == conversations_.end()) return;  // every one is in a turn: over the bound
-    spdlog::info(
+    requip::detail::library_log().info(
         "forgot conversation '{}', the least recently used, to stay within {} conversations",
         oldest->first, options_.max_conversations);
     conversations_.erase(oldest);
@@ -328,7 +328,8 @@ class Conversations::State : public std::enable_shared_from_this<State> {
                     options_.turn_timeout.count());
     const std::string error = reply.error;
     if (!job.finish(std::move(reply), TurnEnd::timed_out)) return;  // it ended meanwhile
-    spdlog::warn("conversation '{}': {}", conversation ? conversation->session : "?", error);
+    requip::detail::library_log().warn("conversation '{}': {}",
+                                       conversation ? conversation->session : "?", error);
     if (!stuck) return;
     if (auto factory = agent_->catalog()->find(skill); factory && factory->report_failure) {
       factory->report_failure(error);

@@ -1,13 +1,13 @@
 #include "listener.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <stdexcept>
 
 #include "http_session.hpp"
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::serve {
 
@@ -46,7 +46,7 @@ void Listener::accept() {
         if (error == net::error::operation_aborted || !self->acceptor_.is_open()) return;
         if (error) {
           // Out of descriptors, say: this connection is lost, the next may be served.
-          spdlog::warn("accepting a connection failed: {}", error.message());
+          requip::detail::library_log().warn("accepting a connection failed: {}", error.message());
         } else {
           std::make_shared<HttpSession>(std::move(socket), self->context_)->start();
         }

@@ -1,13 +1,13 @@
 #include "serve_threads.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <atomic>
 #include <boost/asio/defer.hpp>
 #include <condition_variable>
 #include <list>
 #include <mutex>
 #include <thread>
+
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::serve::detail {
 
@@ -50,7 +50,8 @@ struct ServeThreads::State : std::enable_shared_from_this<State> {
       try {
         serving = io.run_one() > 0;
       } catch (const std::exception& failure) {
-        spdlog::error("a connection's handler failed, serving goes on: {}", failure.what());
+        requip::detail::library_log().error("a connection's handler failed, serving goes on: {}",
+                                            failure.what());
       }
     }
     std::lock_guard lock(mutex);

@@ -1,6 +1,5 @@
 #include "requip/serve/server.hpp"
 
-#include <spdlog/spdlog.h>
 #include <atomic>
 #include <boost/asio/defer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,6 +17,7 @@
 #include "connections.hpp"
 #include "json_text.hpp"
 #include "listener.hpp"
+#include "requip/core/detail/library_log.hpp"
 #include "serve_threads.hpp"
 #include "stream_hub.hpp"
 #include "turn_json.hpp"

@@ -1,8 +1,8 @@
 #include "turn_workers.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <list>
+
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::serve::detail {
 
@@ -62,7 +62,8 @@ void TurnWorkers::serve(const std::shared_ptr<State>& state, Worker& worker) {
     try {
       work();
     } catch (const std::exception& failure) {
-      spdlog::error("a turn failed outside its conversation: {}", failure.what());
+      requip::detail::library_log().error("a turn failed outside its conversation: {}",
+                                          failure.what());
     }
     lock.lock();
     worker.busy = false;

@@ -1,11 +1,11 @@
 #include "watchdog.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <unordered_map>
+
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::serve::detail {
 
@@ -80,7 +80,7 @@ void Watchdog::run(const std::shared_ptr<State>& state) {
     try {
       expire();
     } catch (const std::exception& failure) {
-      spdlog::error("a turn's deadline handler failed: {}", failure.what());
+      requip::detail::library_log().error("a turn's deadline handler failed: {}", failure.what());
     }
     expire = nullptr;  // what it holds is let go here, where the lock is not held
     lock.lock();

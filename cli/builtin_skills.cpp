@@ -26,21 +26,67 @@ std::optional<std::string> after_word(std::string_view text, std::string_view wo
   return std::string(text.substr(word.size() + 1));
 }
 
+// " how are you " at the start of " how are you today ": a phrase as whole words.
+bool opens_with(std::string_view padded, std::string_view phrase) {
+  return padded.size() > phrase.size() + 1 && padded.substr(1, phrase.size()) == phrase &&
+         padded[phrase.size() + 1] == ' ';
+}
+
+// Small talk: greetings, "how are you", thanks that are not feedback on an answer (those
+// reach the router first), goodbyes, and who this is. Each phrase must open the input (after
+// a greeting: "hey, how are you?"), so that "say thanks" stays the parrot's.
 class Greeter final : public Skill {
  public:
   std::string name() const override { return "greeter"; }
-  std::string description() const override { return "answers greetings"; }
-  std::vector<std::string> examples() const override { return {"hello", "hi there", "hey"}; }
+  std::string description() const override {
+    return "small talk: greetings, how are you, thanks, who I am";
+  }
+  std::vector<std::string> examples() const override {
+    return {"hello",       "hi there",          "hey",       "good morning",
+            "how are you", "how is it going",   "thank you", "thanks a lot",
+            "who are you", "what is your name", "goodbye",   "see you later"};
+  }
 
   std::optional<Algorithm> input(const Stimulus& stimulus) override {
-    const std::string text = lowercase(stimulus.ear);
-    for (std::string_view greeting : {"hello", "hi", "hey", "good morning", "good evening"}) {
-      if (text == greeting || text.rfind(std::string(greeting) + " ", 0) == 0) {
-        kokoro().set_emotion("happy");
-        return Algorithm::say("Hello! I'm requip. Type /skills to see what I can do.");
-      }
+    std::string padded = " ";
+    for (const char c : lowercase(stimulus.ear))
+      padded += std::isalnum(static_cast<unsigned char>(c)) ? c : ' ';
+    padded += " ";
+    std::string_view rest = padded;
+    while (rest.starts_with("  "))
+      rest.remove_prefix(1);
+    bool greeted = false;
+    for (std::string_view greeting : {"hello", "hi", "hey", "howdy", "greetings", "good morning",
+                                      "good afternoon", "good evening"}) {
+      if (!opens_with(rest, greeting)) continue;
+      greeted = true;
+      rest.remove_prefix(greeting.size() + 1);
+      while (rest.starts_with("  "))
+        rest.remove_prefix(1);
+      break;
     }
-    return std::nullopt;
+    const auto any_of = [rest](std::initializer_list<std::string_view> phrases) {
+      return std::any_of(phrases.begin(), phrases.end(),
+                         [rest](std::string_view phrase) { return opens_with(rest, phrase); });
+    };
+    if (any_of({"how are you", "how is it going", "how s it going", "how are things",
+                "how do you do"})) {
+      return Algorithm::say("I'm well, thank you! What can I do for you?");
+    }
+    if (any_of({"who are you", "what are you", "what is your name", "what s your name",
+                "introduce yourself"})) {
+      return Algorithm::say(
+          "I'm requip, an agent whose skills come from plugins. Ask \"what can you do\" to hear "
+          "them.");
+    }
+    if (any_of({"thank you", "thanks", "thx", "cheers", "much appreciated"})) {
+      kokoro().set_emotion("happy");
+      return Algorithm::say("You're welcome!");
+    }
+    if (any_of({"goodbye", "bye", "see you"})) return Algorithm::say("Goodbye! Talk to you soon.");
+    if (!greeted) return std::nullopt;
+    kokoro().set_emotion("happy");
+    return Algorithm::say("Hello! I'm requip. Type /skills to see what I can do.");
   }
 };
 

@@ -144,6 +144,8 @@ void RouterSkill::request(Turn& turn, const std::string& key) {
 void RouterSkill::feedback(Turn& turn, const Message& message) {
   const auto previous = session_.previous();
   if (!previous) {
+    // A thank-you with nothing to thank for is small talk, for whichever skill takes it.
+    if (message.polarity == Polarity::confirm) return plain(turn, turn.stimulus().ear, message.key);
     turn.answer(
         Algorithm::say("Nothing has answered yet in this conversation to give feedback on."));
     return;
@@ -225,19 +227,14 @@ void RouterSkill::send(Turn& turn, const std::string& skill, const std::string& 
   }
 }
 
+// One line: what cannot be done, and where the list is. The list itself would be a
+// paragraph the user did not ask for.
 void RouterSkill::fallback(Turn& turn) {
   session_.forget_previous();
-  std::string offer;
-  for (const auto& name : loaded_) {
-    auto profile = model_->profile(name);
-    if (!offer.empty()) offer += "; ";
-    offer += profile && !profile->description.empty()
-                 ? fmt::format("{} ({})", name, profile->description)
-                 : name;
-  }
-  turn.answer(Algorithm::say(offer.empty()
-                                 ? "I have no skills loaded yet."
-                                 : fmt::format("I can't help with that. I can: {}.", offer)));
+  turn.answer(Algorithm::say(
+      loaded_.empty()
+          ? "I have no skills loaded yet."
+          : "I can't help with that. Ask \"what can you do\" (or type /skills) for what I can."));
 }
 
 SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptions options) {

@@ -70,7 +70,7 @@ TEST_CASE("chat: the bundled plugins answer from their shared libraries", "[cli]
 
 TEST_CASE("chat: /reload rescans the plugins and the chat goes on", "[cli][chat][plugins]") {
   auto result = chat("/reload\nsay still here\n");
-  CHECK_THAT(result.out, Catch::Contains("! reloaded skill 'parrot' 1.0.0") &&
+  CHECK_THAT(result.out, Catch::Contains("! reloaded skill 'parrot' 1.1.0") &&
                              Catch::EndsWith("plugins rescanned\nstill here\n"));
 }
 

@@ -41,7 +41,7 @@ TEST_CASE("requip plugins list: bundled and user plugins with version, ABI, stat
   auto result = run_requip({"plugins", "list", "--plugins", folder.path().string()});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out,
-             Catch::Matches("(.|\n)*parrot +1\\.0\\.0 +1\\.1 +ok +\\S+parrot\\.so\n(.|\n)*"));
+             Catch::Matches("(.|\n)*parrot +1\\.1\\.0 +1\\.1 +ok +\\S+parrot\\.so\n(.|\n)*"));
   CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.1   ok          " +
                                          (folder / "tally.so").string()));
   CHECK_THAT(result.out, Catch::Contains("refused     plugin " + (folder / "broken.so").string()));

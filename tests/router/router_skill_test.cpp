@@ -140,9 +140,8 @@ TEST_CASE("router: out-of-scope input gets the fallback, not a random skill", "[
   Session session(shared_model());
   const auto lines = session.say("qqqq zzzz xxxx");
   REQUIRE(lines.size() == 1);
-  CHECK_THAT(lines[0], Catch::StartsWith("I can't help with that. I can: ") &&
-                           Catch::Contains("weather (answers weather)"));
-  CHECK(session.say("thanks") ==
+  CHECK_THAT(lines[0], Catch::StartsWith("I can't help with that."));
+  CHECK(session.say("wrong") ==
         std::vector<std::string>{"Nothing has answered yet in this conversation to give "
                                  "feedback on."});
 }

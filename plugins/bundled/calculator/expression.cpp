@@ -200,4 +200,11 @@ double evaluate(std::string_view expression) {
   return value;
 }
 
+std::optional<std::size_t> function_arity(std::string_view name) {
+  for (const auto& function : functions) {
+    if (function.name == name) return function.arity;
+  }
+  return std::nullopt;
+}
+
 }  // namespace requip::calculator

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 
@@ -19,5 +21,8 @@ class ExpressionError : public std::runtime_error {
 // ExpressionError for bad syntax, unknown names, nesting deeper than 200 levels, and
 // results that are not finite numbers.
 double evaluate(std::string_view expression);
+
+// How many arguments evaluate()'s function `name` takes; nullopt if it has none of that name.
+std::optional<std::size_t> function_arity(std::string_view name);
 
 }  // namespace requip::calculator

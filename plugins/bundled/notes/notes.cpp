@@ -3,36 +3,121 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
+#include <algorithm>
+#include <array>
+#include <set>
 
 #include "requip/plugin.hpp"
+#include "spoken_numbers.hpp"
 #include "text.hpp"
 
 namespace {
 
 using requip::bundled::lowercase;
+using requip::bundled::words_of;
+
+// How a note is dictated; the longer phrase first, so that "note that x" keeps no "that".
+constexpr std::array<std::string_view, 20> take_prefixes{
+    "take a note that ", "take a note: ", "take a note ", "make a note that ",
+    "make a note to ",   "make a note: ", "make a note ", "add a note that ",
+    "add a note: ",      "add a note ",   "add note ",    "new note: ",
+    "new note ",         "note that ",    "note: ",       "note ",
+    "remember that ",    "remember to ",  "write down ",  "jot down "};
+
+std::string trimmed_note(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == ':'))
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
+// "show me my notes", "what notes do I have", "read me all my notes": the word "notes" and
+// nothing but words that ask for them.
+bool asks_for_the_list(const std::vector<std::string>& words) {
+  static const std::set<std::string_view> asking{
+      "show", "me",  "my",     "list",    "read", "what", "are",     "whats", "what's",
+      "all",  "the", "tell",   "display", "see",  "do",   "i",       "have",  "get",
+      "can",  "you", "please", "give",    "open", "any",  "current", "notes"};
+  bool notes = false;
+  for (const auto& word : words) {
+    if (!asking.contains(word)) return false;
+    notes = notes || word == "notes";
+  }
+  return notes;
+}
+
+// Which note a deletion means: "note 2", "note two", "the second note", "my last note"
+// (0 for the last, since how many there are is not known here).
+std::optional<std::size_t> note_number(const std::vector<std::string>& words) {
+  static constexpr std::array<std::string_view, 10> ordinals{"first", "second", "third",   "fourth",
+                                                             "fifth", "sixth",  "seventh", "eighth",
+                                                             "ninth", "tenth"};
+  std::optional<std::size_t> number;
+  bool note = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (word == "note" || word == "the" || word == "my" || word == "number") {
+      note = note || word == "note";
+      continue;
+    }
+    if (number) return std::nullopt;
+    if (word == "last") {
+      number = 0;
+    } else if (auto at = std::find(ordinals.begin(), ordinals.end(), word); at != ordinals.end()) {
+      number = static_cast<std::size_t>(at - ordinals.begin()) + 1;
+    } else if (auto spoken = requip::bundled::spoken_number(words, i);
+               spoken && spoken->value >= 1 &&
+               spoken->value == static_cast<double>(static_cast<std::size_t>(spoken->value))) {
+      number = static_cast<std::size_t>(spoken->value);
+      i += spoken->words - 1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!note) return std::nullopt;
+  return number;
+}
 
 class Notes final : public requip::Skill {
  public:
   std::string name() const override { return "notes"; }
-  std::string version() const override { return "1.0.0"; }
-  std::string description() const override { return "takes, lists and deletes notes"; }
+  std::string version() const override { return "1.1.0"; }
+  std::string description() const override {
+    return "takes notes ('note that ...'), reads them back and deletes them";
+  }
   std::vector<std::string> examples() const override {
-    return {"take a note buy milk", "note: call mum", "list my notes", "delete note 2"};
+    return {"take a note buy milk",
+            "note that the meeting moved to friday",
+            "add a note: water the plants",
+            "remember that the code is 1234",
+            "make a note to call the bank",
+            "write down pick up the parcel",
+            "list my notes",
+            "show me my notes",
+            "what are my notes",
+            "read me my notes",
+            "delete note 2",
+            "remove the first note"};
   }
 
   std::optional<requip::Algorithm> input(const requip::Stimulus& stimulus) override {
-    const std::string text = lowercase(stimulus.ear);
-    for (std::string_view prefix : {"take a note ", "add a note ", "note: ", "note "}) {
-      if (text.starts_with(prefix)) return take(stimulus.ear.substr(prefix.size()));
+    const std::string text = requip::bundled::trim_end(lowercase(stimulus.ear));
+    for (std::string_view prefix : take_prefixes) {
+      if (text.starts_with(prefix) && text.size() > prefix.size()) {
+        return take(trimmed_note(std::string_view(stimulus.ear).substr(prefix.size())));
+      }
     }
-    for (std::string_view prefix : {"delete note ", "remove note ", "forget note "}) {
-      if (text.starts_with(prefix)) return erase(text.substr(prefix.size()));
+    for (std::string_view prefix : {"delete ", "remove ", "forget ", "erase "}) {
+      if (!text.starts_with(prefix)) continue;
+      const auto words = words_of(text.substr(prefix.size()));
+      if (auto index = note_number(words)) return erase(*index == 0 ? note_keys().size() : *index);
+      if (std::find(words.begin(), words.end(), "note") != words.end()) {
+        return requip::Algorithm::say(
+            "Which note? Give its number, e.g. 'delete note 2' ('list my notes' shows them).");
+      }
     }
-    if (text == "notes" || text == "list notes" || text == "list my notes" ||
-        text == "show my notes" || text == "show notes" || text == "my notes") {
-      return list();
-    }
+    if (asks_for_the_list(words_of(text))) return list();
     return std::nullopt;
   }
 
@@ -57,15 +142,14 @@ class Notes final : public requip::Skill {
     return requip::Algorithm::say_lines(std::move(lines));
   }
 
-  requip::Algorithm erase(std::string_view number) {
+  requip::Algorithm erase(std::size_t index) {
     const auto keys = note_keys();
-    std::size_t index = 0;
-    auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), index);
-    if (error != std::errc() || end != number.data() + number.size() || index == 0 ||
-        index > keys.size()) {
-      return requip::Algorithm::say(fmt::format(
-          "There is no note '{}'; give a number from 1 to {} ('list my notes' shows them).", number,
-          keys.size()));
+    if (index == 0 || index > keys.size()) {
+      return requip::Algorithm::say(
+          keys.empty() ? std::string("You have no notes to delete.")
+                       : fmt::format("There is no note {}; give a number from 1 to {} ('list my "
+                                     "notes' shows them).",
+                                     index, keys.size()));
     }
     auto memory = this->memory();
     const std::string text = memory.get(keys[index - 1]).value_or("");

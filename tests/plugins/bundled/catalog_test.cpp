@@ -11,8 +11,9 @@ TEST_CASE("catalog plugin: lists every skill of the brain with what it does",
   Brain brain;
   brain.add(bundled_skill("parrot", brain));
   brain.add(bundled_skill("catalog", brain));
-  CHECK(answer(brain, "what can you do?") ==
-        std::vector<std::string>{
-            "I can use these skills:", "  parrot: repeats what follows 'say' or 'repeat'",
-            "  catalog: lists the skills and what they do"});
+  CHECK(
+      answer(brain, "what can you do?") ==
+      std::vector<std::string>{"I can use these skills:",
+                               "  parrot: repeats what follows 'say', 'echo' or 'repeat after me'",
+                               "  catalog: lists the skills and what they do"});
 }

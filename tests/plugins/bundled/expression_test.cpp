@@ -6,6 +6,7 @@
 
 using requip::calculator::evaluate;
 using requip::calculator::ExpressionError;
+using requip::calculator::function_arity;
 
 TEST_CASE("calculator expression: precedence, parentheses and associativity",
           "[plugins][calculator]") {
@@ -32,6 +33,15 @@ TEST_CASE("calculator expression: functions and constants", "[plugins][calculato
   CHECK(evaluate("cos(0)") == 1);
   CHECK(evaluate("ln(e)") == Approx(1));
   CHECK(evaluate("max(3, min(9, 4))") == 4);
+}
+
+TEST_CASE("calculator expression: tells how many arguments each of its functions takes",
+          "[plugins][calculator]") {
+  CHECK(function_arity("sqrt") == 1u);
+  CHECK(function_arity("log2") == 1u);
+  CHECK(function_arity("pow") == 2u);
+  CHECK_FALSE(function_arity("pi"));  // a constant, not a function
+  CHECK_FALSE(function_arity("system"));
 }
 
 TEST_CASE("calculator expression: errors say what is wrong and where", "[plugins][calculator]") {

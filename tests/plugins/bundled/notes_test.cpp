@@ -16,7 +16,7 @@ TEST_CASE("notes plugin: takes, lists and deletes notes", "[plugins][notes]") {
   CHECK(answer(brain, "list my notes") ==
         std::vector<std::string>{"You have 2 notes:", "1. buy milk", "2. call Mum"});
   CHECK(answer(brain, "delete note 1") == std::vector<std::string>{"Deleted note 1: buy milk"});
-  CHECK_THAT(answer(brain, "delete note 7")[0], Catch::StartsWith("There is no note '7'"));
+  CHECK_THAT(answer(brain, "delete note 7")[0], Catch::StartsWith("There is no note 7;"));
   CHECK(answer(brain, "list my notes") ==
         std::vector<std::string>{"You have 1 note:", "1. call Mum"});
 }

@@ -223,6 +223,7 @@ Reply Brain::tick(const Sink& on_line) {
 
 void Brain::offer(const Stimulus& stimulus, Reply& reply) {
   Turn turn(stimulus, *this);
+  std::string router;  // the aware skill that routed the turn
   for (std::size_t i = 0; i < slots_.size() && !turn.consumed(); ++i) {
     if (slots_[i].factory->kind != SkillKind::aware) continue;
     Skill* aware = instance(slots_[i], &reply);
@@ -233,24 +234,51 @@ void Brain::offer(const Stimulus& stimulus, Reply& reply) {
     for (std::size_t a = answers_before; a < turn.answers().size(); ++a) {
       submit(std::move(turn.answers()[a]), name, reply);
     }
+    if (router.empty() && !turn.routed_to().empty()) router = name;
   }
   reply.why = std::move(turn.why());
   if (turn.consumed()) return;
+  if (!turn.routed_to().empty()) return offer_in_order(stimulus, turn, router, reply);
 
-  const auto& target = turn.routed_to();
-  if (target && !has(*target)) {
-    reply.notices.push_back(fmt::format("input was routed to '{}', which is not loaded", *target));
-    return;
-  }
   for (auto& slot : slots_) {
     if (slot.factory->kind == SkillKind::aware) continue;
-    if (target && slot.factory->name != *target) continue;
     Skill* skill = instance(slot, &reply);
     if (!skill) continue;
     std::optional<Algorithm> algorithm;
     call(slot.factory->name, "input", &reply, [&] { algorithm = skill->input(stimulus); });
     submit(std::move(algorithm), slot.factory->name, reply);
   }
+}
+
+void Brain::offer_in_order(const Stimulus& stimulus, Turn& turn, const std::string& router,
+                           Reply& reply) {
+  std::vector<std::string> declined;
+  std::string answered;
+  for (const auto& name : turn.routed_to()) {
+    auto slot = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& candidate) {
+      return candidate.factory->name == name && candidate.factory->kind != SkillKind::aware;
+    });
+    if (slot == slots_.end()) {
+      reply.notices.push_back(fmt::format("input was routed to '{}', which is not loaded", name));
+      continue;
+    }
+    Skill* skill = instance(*slot, &reply);
+    std::optional<Algorithm> algorithm;
+    if (skill) call(name, "input", &reply, [&] { algorithm = skill->input(stimulus); });
+    if (!algorithm) {
+      declined.push_back(name);
+      continue;
+    }
+    submit(std::move(algorithm), name, reply);
+    answered = name;
+    break;
+  }
+  if (reply.why) {
+    reply.why->skill = answered;
+    reply.why->declined = declined;
+  }
+  if (turn.when_routed()) turn.when_routed()(answered, declined);
+  if (answered.empty() && turn.otherwise()) submit(std::move(turn.otherwise()), router, reply);
 }
 
 void Brain::submit(std::optional<Algorithm> algorithm, const std::string& origin, Reply& reply) {

@@ -11,7 +11,7 @@ constexpr std::size_t scores_shown = 3;
 
 void RouterSkill::explain(std::string source, const std::string& text, const std::string& key,
                           const std::string& skill, const Ranking* ranking) {
-  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0},
+  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0, {}},
            model_->mapping(key),
            model_->feedback_for(key)};
   Routing& routing = last_.routing;
@@ -34,7 +34,12 @@ std::vector<std::string> RouterSkill::why() const {
   if (routing.source.empty()) return {"Nothing has been routed yet."};
   std::vector<std::string> lines;
   const std::string chosen = routing.skill.empty() ? "no skill" : routing.skill;
-  lines.push_back(fmt::format("\"{}\" went to {} by {}.", routing.text, chosen, routing.source));
+  std::string declined;
+  for (const auto& skill : routing.declined)
+    declined += fmt::format("{}{}", declined.empty() ? "" : ", ", skill);
+  lines.push_back(
+      fmt::format("\"{}\" went to {} by {}{}.", routing.text, chosen, routing.source,
+                  declined.empty() ? "" : fmt::format(", after {} declined", declined)));
   if (!routing.top.empty()) {
     std::string scores;
     for (const auto& candidate : routing.top)

@@ -24,7 +24,7 @@ RouterSkill::RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions 
 
 void RouterSkill::perceive(Turn& turn) {
   // An earlier router in the same brain already decided this turn.
-  if (turn.routed_to()) return;
+  if (!turn.routed_to().empty()) return;
   route(turn);
 }
 
@@ -88,22 +88,33 @@ std::optional<std::string> RouterSkill::mapped_skill(const std::string& key) {
   return mapping->skill;
 }
 
+// The equipped skill gets the first chance, else the mapped one, else the gate's first
+// choice; whichever declines passes the input on down the gate's ranking, and the fallback
+// answers only when none takes it.
 void RouterSkill::plain(Turn& turn, const std::string& text, const std::string& key) {
+  const Ranking ranking = model_->rank(text, mask_, session_.rejected_for(key));
+  const auto& candidates = ranking.candidates;
+  const bool in_scope =
+      !candidates.empty() && ranking.confidence >= model_->config().out_of_scope_below;
+  // Down the gate's ranking after the skill asked first, if the input is in scope at all.
+  const auto then_ranked = [&](std::vector<std::string> order) {
+    if (!in_scope) return order;
+    for (const auto& candidate : candidates)
+      if (std::find(order.begin(), order.end(), candidate.skill) == order.end())
+        order.push_back(candidate.skill);
+    return order;
+  };
   const std::string& equipped = session_.equipped();
   if (!equipped.empty() && !model_->config().auto_mode &&
       std::find(loaded_.begin(), loaded_.end(), equipped) != loaded_.end()) {
     explain("equipped", text, key, equipped, nullptr);
-    send(turn, equipped, key, text, false);
-    return;
+    return offer(turn, then_ranked({equipped}), key, text);
   }
   if (auto skill = mapped_skill(key)) {
     explain("mapping", text, key, *skill, nullptr);
-    send(turn, *skill, key, text, false);
-    return;
+    return offer(turn, then_ranked({*skill}), key, text);
   }
-  const Ranking ranking = model_->rank(text, mask_, session_.rejected_for(key));
-  const auto& candidates = ranking.candidates;
-  if (candidates.empty() || ranking.confidence < model_->config().out_of_scope_below) {
+  if (!in_scope) {
     explain("fallback", text, key, {}, &ranking);
     fallback(turn);
     return;
@@ -118,7 +129,32 @@ void RouterSkill::plain(Turn& turn, const std::string& text, const std::string& 
     return;
   }
   explain("gate", text, key, candidates[0].skill, &ranking);
-  send(turn, candidates[0].skill, key, text, false);
+  offer(turn, then_ranked({}), key, text);
+}
+
+void RouterSkill::offer(Turn& turn, std::vector<std::string> order, const std::string& key,
+                        const std::string& text) {
+  auto router = std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(order.front()));
+  if (router) {
+    session_.answered({order.front(), key, text});
+    return router->route(turn);  // a router chosen like a skill takes the turn over
+  }
+  std::erase_if(order, [&turn](const std::string& skill) {
+    return std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(skill)) != nullptr;
+  });
+  turn.route_to(std::move(order));
+  turn.otherwise(fallback_answer());
+  turn.when_routed(
+      [this, key, text](const std::string& answered, const std::vector<std::string>& declined) {
+        last_.routing.skill = answered;
+        last_.routing.declined = declined;
+        if (answered.empty()) {
+          last_.routing.source = "fallback";
+          session_.forget_previous();
+        } else {
+          session_.answered({answered, key, text});
+        }
+      });
 }
 
 void RouterSkill::request(Turn& turn, const std::string& key) {
@@ -138,7 +174,7 @@ void RouterSkill::request(Turn& turn, const std::string& key) {
   }
   session_.equip(skill, key);
   turn.answer(Algorithm::say(fmt::format("{} equipped.", skill)));
-  send(turn, skill, key, key, true);
+  send(turn, skill, key, key);
 }
 
 void RouterSkill::feedback(Turn& turn, const Message& message) {
@@ -189,7 +225,7 @@ void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Messa
   explain("gate", previous.text, previous.key, next, &ranking);
   if (!session_.equipped().empty()) session_.equip(next, previous.key);
   turn.answer(Algorithm::say(fmt::format("{} equipped.", next)));
-  send(turn, next, previous.key, previous.text, true);
+  send(turn, next, previous.key, previous.text);
 }
 
 bool RouterSkill::resolve(Turn& turn, const Message& message) {
@@ -210,20 +246,18 @@ bool RouterSkill::resolve(Turn& turn, const Message& message) {
   model_->feedback({options_.session, question->key, message.key, choice, Polarity::confirm},
                    question->text);
   explain("clarify", question->text, question->key, choice, nullptr);
-  send(turn, choice, question->key, question->text, true);
+  send(turn, choice, question->key, question->text);
   return true;
 }
 
 void RouterSkill::send(Turn& turn, const std::string& skill, const std::string& key,
-                       const std::string& text, bool answer_here) {
+                       const std::string& text) {
   session_.answered({skill, key, text});
   auto target = std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(skill));
   if (target) {
     target->route(turn);  // a router chosen like a skill takes the turn over
-  } else if (answer_here) {
-    answer_as(turn, skill, text);
   } else {
-    turn.route_to(skill);
+    answer_as(turn, skill, text);
   }
 }
 
@@ -231,10 +265,14 @@ void RouterSkill::send(Turn& turn, const std::string& skill, const std::string& 
 // paragraph the user did not ask for.
 void RouterSkill::fallback(Turn& turn) {
   session_.forget_previous();
-  turn.answer(Algorithm::say(
+  turn.answer(fallback_answer());
+}
+
+Algorithm RouterSkill::fallback_answer() const {
+  return Algorithm::say(
       loaded_.empty()
           ? "I have no skills loaded yet."
-          : "I can't help with that. Ask \"what can you do\" (or type /skills) for what I can."));
+          : "I can't help with that. Ask \"what can you do\" (or type /skills) for what I can.");
 }
 
 SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptions options) {

@@ -17,9 +17,9 @@ nlohmann::json why_json(const Routing& why) {
                {"confirmations", why.mapping->confirmations},
                {"rejections", why.mapping->rejections}};
   }
-  return {{"source", why.source},    {"key", why.key},     {"skill", why.skill},
-          {"scores", scores},        {"mapping", mapping}, {"confidence", why.confidence},
-          {"feedback", why.feedback}};
+  return {{"source", why.source},     {"key", why.key},          {"skill", why.skill},
+          {"scores", scores},         {"mapping", mapping},      {"confidence", why.confidence},
+          {"declined", why.declined}, {"feedback", why.feedback}};
 }
 
 }  // namespace

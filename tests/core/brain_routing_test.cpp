@@ -21,7 +21,7 @@ TEST_CASE("brain: without an aware skill, every skill hears the input", "[core][
 TEST_CASE("brain: an aware skill routes the input to one skill", "[core][brain][routing]") {
   Brain brain;
   auto router = std::make_shared<ScriptedSkill>("router", SkillKind::aware);
-  router->on_perceive = [](Turn& turn) { turn.route_to("second"); };
+  router->on_perceive = [](Turn& turn) { turn.route_to({"second"}); };
   auto first = answering("first", {"from first"});
   brain.add(router);
   brain.add(first);
@@ -29,6 +29,56 @@ TEST_CASE("brain: an aware skill routes the input to one skill", "[core][brain][
 
   CHECK(brain.converse("x").lines == std::vector<std::string>{"from second"});
   CHECK(first->heard.empty());
+}
+
+TEST_CASE("brain: a routed skill that declines passes the input to the next in the router's order",
+          "[core][brain][routing]") {
+  Brain brain;
+  auto router = std::make_shared<ScriptedSkill>("router", SkillKind::aware);
+  std::string told_answered;
+  std::vector<std::string> told_declined;
+  router->on_perceive = [&](Turn& turn) {
+    turn.route_to({"quiet", "second", "first"});
+    turn.when_routed([&](const std::string& answered, const std::vector<std::string>& declined) {
+      told_answered = answered;
+      told_declined = declined;
+    });
+  };
+  auto quiet = std::make_shared<ScriptedSkill>("quiet");
+  auto first = answering("first", {"from first"});
+  brain.add(router);
+  brain.add(first);
+  brain.add(quiet);
+  brain.add(answering("second", {"from second"}));
+
+  const Reply reply = brain.converse("x");
+  CHECK(reply.lines == std::vector<std::string>{"from second"});
+  CHECK(reply.skill == "second");
+  CHECK(quiet->heard == std::vector<std::string>{"x"});
+  CHECK(first->heard.empty());  // the order is the router's, not the order skills were added
+  CHECK(told_answered == "second");
+  CHECK(told_declined == std::vector<std::string>{"quiet"});
+}
+
+TEST_CASE("brain: when no routed skill answers, the router's otherwise does",
+          "[core][brain][routing]") {
+  Brain brain;
+  auto router = std::make_shared<ScriptedSkill>("router", SkillKind::aware);
+  bool told_none = false;
+  router->on_perceive = [&](Turn& turn) {
+    turn.route_to({"quiet"});
+    turn.otherwise(Algorithm::say("nobody knows"));
+    turn.when_routed([&](const std::string& answered, const std::vector<std::string>& declined) {
+      told_none = answered.empty() && declined == std::vector<std::string>{"quiet"};
+    });
+  };
+  brain.add(router);
+  brain.add(std::make_shared<ScriptedSkill>("quiet"));
+
+  const Reply reply = brain.converse("x");
+  CHECK(reply.lines == std::vector<std::string>{"nobody knows"});
+  CHECK(reply.skill == "router");
+  CHECK(told_none);
 }
 
 TEST_CASE("brain: an aware skill's own answer consumes the input", "[core][brain][routing]") {
@@ -48,7 +98,7 @@ TEST_CASE("brain: an aware skill's own answer consumes the input", "[core][brain
 TEST_CASE("brain: routing to a skill that is not loaded is reported", "[core][brain][routing]") {
   Brain brain;
   auto router = std::make_shared<ScriptedSkill>("router", SkillKind::aware);
-  router->on_perceive = [](Turn& turn) { turn.route_to("ghost"); };
+  router->on_perceive = [](Turn& turn) { turn.route_to({"ghost"}); };
   brain.add(router);
   Reply reply = brain.converse("x");
   CHECK_FALSE(reply.answered());

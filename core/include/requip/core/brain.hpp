@@ -87,6 +87,9 @@ class Brain {
   Skill* instance(Slot& slot, Reply* reply);
   void retire(Slot& slot);
   void offer(const Stimulus& stimulus, Reply& reply);
+  // The input to the skills a router chose, in its order, until one answers.
+  void offer_in_order(const Stimulus& stimulus, Turn& turn, const std::string& router,
+                      Reply& reply);
   void submit(std::optional<Algorithm> algorithm, const std::string& origin, Reply& reply);
   void run_steps(Reply& reply, const Sink& on_line);
   void end_turn(Reply& reply);

@@ -23,11 +23,12 @@ struct Routing {
   std::string text;
   std::string key;
   std::string source;      // "equipped", "mapping", "gate", "clarify", "fallback", "feedback"
-  std::string skill;       // chosen; empty for a fallback or a question
+  std::string skill;       // the one that answered; empty for a fallback or a question
   std::vector<Score> top;  // best gate scores
   float confidence = 0;
   std::optional<Mapping> mapping;
-  std::size_t feedback = 0;  // feedback entries that shaped the mapping
+  std::size_t feedback = 0;           // feedback entries that shaped the mapping
+  std::vector<std::string> declined;  // offered the input before `skill`, and answered nothing
 };
 
 }  // namespace requip

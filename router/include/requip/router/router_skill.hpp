@@ -75,10 +75,13 @@ class RouterSkill : public Skill {
   void feedback(Turn& turn, const Message& message);
   bool resolve(Turn& turn, const Message& message);
   void requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint);
-  // Hands the text to the skill and remembers it answered this turn.
-  void send(Turn& turn, const std::string& skill, const std::string& key, const std::string& text,
-            bool answer_here);
+  // Has the skill answer the text here and remembers it answered this turn.
+  void send(Turn& turn, const std::string& skill, const std::string& key, const std::string& text);
+  // Offers the input to the skills in order; the first that answers is remembered.
+  void offer(Turn& turn, std::vector<std::string> order, const std::string& key,
+             const std::string& text);
   void fallback(Turn& turn);
+  Algorithm fallback_answer() const;
   std::optional<std::string> mapped_skill(const std::string& key);
   void explain(std::string source, const std::string& text, const std::string& key,
                const std::string& skill, const Ranking* ranking);

@@ -256,12 +256,13 @@ void Brain::offer_in_order(const Stimulus& stimulus, Turn& turn, const std::stri
   std::string answered;
   for (const auto& name : turn.routed_to()) {
     auto slot = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& candidate) {
-      return candidate.factory->name == name && candidate.factory->kind != SkillKind::aware;
+      return candidate.factory->name == name;
     });
     if (slot == slots_.end()) {
       reply.notices.push_back(fmt::format("input was routed to '{}', which is not loaded", name));
       continue;
     }
+    if (slot->factory->kind == SkillKind::aware) continue;  // a router routes, it does not answer
     Skill* skill = instance(*slot, &reply);
     std::optional<Algorithm> algorithm;
     if (skill) call(name, "input", &reply, [&] { algorithm = skill->input(stimulus); });

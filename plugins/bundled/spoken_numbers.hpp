@@ -5,6 +5,7 @@
 // own library and compiles its own copy.
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -37,15 +38,7 @@ inline int small_number(std::string_view word) {
   return -1;
 }
 
-inline double scale_of(std::string_view word) {
-  if (word == "hundred") return 1e2;
-  if (word == "thousand") return 1e3;
-  if (word == "million") return 1e6;
-  if (word == "billion") return 1e9;
-  return 0;
-}
-
-// "1,000" and "2.5" as digits; nullopt for anything else.
+// "1,000", "2.5" and "2e3" as digits; nullopt for anything else.
 inline std::optional<double> digits(std::string_view word) {
   std::string plain;
   for (std::size_t i = 0; i < word.size(); ++i) {
@@ -54,7 +47,7 @@ inline std::optional<double> digits(std::string_view word) {
   }
   double value = 0;
   const char* end = plain.data() + plain.size();
-  auto [stop, error] = std::from_chars(plain.data(), end, value, std::chars_format::fixed);
+  auto [stop, error] = std::from_chars(plain.data(), end, value);
   if (error != std::errc() || stop != end || plain.empty() || !std::isfinite(value)) {
     return std::nullopt;
   }
@@ -73,6 +66,32 @@ inline int hyphenated(std::string_view word) {
 
 }  // namespace detail
 
+// 100 for "hundred", up to "trillion"; 0 for a word that is no scale.
+inline double number_scale(std::string_view word) {
+  if (word == "hundred") return 1e2;
+  if (word == "thousand") return 1e3;
+  if (word == "million") return 1e6;
+  if (word == "billion") return 1e9;
+  if (word == "trillion") return 1e12;
+  return 0;
+}
+
+// 2 for "second" or "2nd", as in "the second note" or "to the second power".
+inline std::optional<int> spoken_ordinal(std::string_view word) {
+  static constexpr std::array<std::string_view, 12> ordinals{
+      "first",   "second", "third", "fourth", "fifth",    "sixth",
+      "seventh", "eighth", "ninth", "tenth",  "eleventh", "twelfth"};
+  for (std::size_t i = 0; i < ordinals.size(); ++i)
+    if (word == ordinals[i]) return static_cast<int>(i + 1);
+  int value = 0;
+  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
+  const std::string_view suffix(end, static_cast<std::size_t>(word.data() + word.size() - end));
+  const bool letters = suffix.size() == 2 && std::isalpha(static_cast<unsigned char>(suffix[0])) &&
+                       std::isalpha(static_cast<unsigned char>(suffix[1]));
+  if (error != std::errc() || !letters) return std::nullopt;
+  return value;
+}
+
 // The number that starts at words[at] (lowercase words), if one does.
 inline std::optional<SpokenNumber> spoken_number(const std::vector<std::string>& words,
                                                  std::size_t at) {
@@ -87,7 +106,7 @@ inline std::optional<SpokenNumber> spoken_number(const std::vector<std::string>&
   for (; i < words.size(); ++i) {
     const std::string& word = words[i];
     const bool article = (word == "a" || word == "an") && !any && i + 1 < words.size() &&
-                         detail::scale_of(words[i + 1]) > 0;
+                         number_scale(words[i + 1]) > 0;
     if (article) {
       current = 1;
       any = true;
@@ -101,7 +120,7 @@ inline std::optional<SpokenNumber> spoken_number(const std::vector<std::string>&
       any = true;
       continue;
     }
-    if (const double scale = detail::scale_of(word); scale > 0 && any) {
+    if (const double scale = number_scale(word); scale > 0 && any) {
       if (scale == 1e2) {
         current = (current == 0 ? 1 : current) * scale;
       } else {

@@ -139,9 +139,6 @@ void RouterSkill::offer(Turn& turn, std::vector<std::string> order, const std::s
     session_.answered({order.front(), key, text});
     return router->route(turn);  // a router chosen like a skill takes the turn over
   }
-  std::erase_if(order, [&turn](const std::string& skill) {
-    return std::dynamic_pointer_cast<RouterSkill>(turn.brain().skill(skill)) != nullptr;
-  });
   turn.route_to(std::move(order));
   turn.otherwise(fallback_answer());
   turn.when_routed(

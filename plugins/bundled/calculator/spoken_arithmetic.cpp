@@ -96,8 +96,8 @@ bool in_phrase(std::string_view phrase, std::string_view word) {
 // Whether `word` belongs to the arithmetic, so that finding it in the wrong place is
 // reported as such rather than as a word not understood.
 bool known(const std::string& word) {
-  if (number_at({word}, 0) || ordinal(word) || denominator(word) || function_arity(word) ||
-      word == "pi" || word == "e") {
+  if (number_at({word}, 0) || bundled::spoken_ordinal(word) || denominator(word) ||
+      function_arity(word) || word == "pi" || word == "e") {
     return true;
   }
   const auto mentions = [&word](std::string_view phrase) { return in_phrase(phrase, word); };
@@ -329,7 +329,7 @@ class Translation {
 
   // "to the 10th power", "to the tenth", or any operand.
   std::string exponent() {
-    const auto value = at_ < words_.size() ? ordinal(words_[at_]) : std::nullopt;
+    const auto value = at_ < words_.size() ? bundled::spoken_ordinal(words_[at_]) : std::nullopt;
     if (!value) return operand();
     ++at_;
     accept("power");

@@ -35,17 +35,6 @@ constexpr std::string_view closings[] = {"be",      "=",      "equals",    "equa
                                          "is",      "please", "for me",    "make",     "makes",
                                          "come to", "give",   "thank you", "thanks",   ","};
 
-constexpr std::string_view ordinal_words[] = {"first", "second", "third",    "fourth",
-                                              "fifth", "sixth",  "seventh",  "eighth",
-                                              "ninth", "tenth",  "eleventh", "twelfth"};
-
-struct Scale {
-  std::string_view word;
-  double value;
-};
-constexpr Scale scales[] = {
-    {"hundred", 1e2}, {"thousand", 1e3}, {"million", 1e6}, {"billion", 1e9}, {"trillion", 1e12}};
-
 bool letter(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) != 0;
 }
@@ -201,16 +190,6 @@ Request request_in(const Words& words) {
   return request;
 }
 
-std::optional<int> ordinal(std::string_view word) {
-  for (std::size_t i = 0; i < std::size(ordinal_words); ++i)
-    if (word == ordinal_words[i]) return static_cast<int>(i + 1);
-  int value = 0;
-  const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
-  const std::string_view suffix(end, static_cast<std::size_t>(word.data() + word.size() - end));
-  if (error != std::errc() || suffix.size() != 2 || !letter(suffix[0])) return std::nullopt;
-  return value;
-}
-
 std::optional<int> denominator(std::string_view word) {
   if (word == "half" || word == "halves") return 2;
   if (word.ends_with('s')) word.remove_suffix(1);
@@ -218,23 +197,16 @@ std::optional<int> denominator(std::string_view word) {
   if (word == "hundredth") return 100;
   if (word == "thousandth") return 1000;
   if (word.empty() || !letter(word[0]) || word == "first") return std::nullopt;
-  return ordinal(word);
+  return bundled::spoken_ordinal(word);
 }
 
 std::optional<bundled::SpokenNumber> number_at(const Words& words, std::size_t at) {
   auto number = bundled::spoken_number(words, at);
-  if (!number && at < words.size() && (digit(words[at][0]) || words[at][0] == '.')) {
-    const std::string& word = words[at];
-    double value = 0;
-    const auto [end, error] = std::from_chars(word.data(), word.data() + word.size(), value);
-    if (error == std::errc() && end == word.data() + word.size()) number = {value, 1};
-  }
   // "2.5 million", "three point five thousand": a scale after a number that has ended.
   while (number && at + number->words < words.size()) {
-    const std::string& word = words[at + number->words];
-    const auto scale = std::ranges::find(scales, word, &Scale::word);
-    if (scale == std::end(scales)) break;
-    number->value *= scale->value;
+    const double scale = bundled::number_scale(words[at + number->words]);
+    if (scale == 0) break;
+    number->value *= scale;
     ++number->words;
   }
   return number;

@@ -36,9 +36,6 @@ struct Request {
 };
 Request request_in(const Words& words);
 
-// 2 for "second" or "2nd", as in "to the second power".
-std::optional<int> ordinal(std::string_view word);
-
 // 3 for "third" or "thirds", 2 for "half" and 4 for "quarter", as in "two thirds of 90".
 std::optional<int> denominator(std::string_view word);
 

@@ -50,9 +50,6 @@ bool asks_for_the_list(const std::vector<std::string>& words) {
 // Which note a deletion means: "note 2", "note two", "the second note", "my last note"
 // (0 for the last, since how many there are is not known here).
 std::optional<std::size_t> note_number(const std::vector<std::string>& words) {
-  static constexpr std::array<std::string_view, 10> ordinals{"first", "second", "third",   "fourth",
-                                                             "fifth", "sixth",  "seventh", "eighth",
-                                                             "ninth", "tenth"};
   std::optional<std::size_t> number;
   bool note = false;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -64,8 +61,8 @@ std::optional<std::size_t> note_number(const std::vector<std::string>& words) {
     if (number) return std::nullopt;
     if (word == "last") {
       number = 0;
-    } else if (auto at = std::find(ordinals.begin(), ordinals.end(), word); at != ordinals.end()) {
-      number = static_cast<std::size_t>(at - ordinals.begin()) + 1;
+    } else if (auto ordinal = requip::bundled::spoken_ordinal(word); ordinal && *ordinal > 0) {
+      number = static_cast<std::size_t>(*ordinal);
     } else if (auto spoken = requip::bundled::spoken_number(words, i);
                spoken && spoken->value >= 1 &&
                spoken->value == static_cast<double>(static_cast<std::size_t>(spoken->value))) {

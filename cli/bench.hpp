@@ -1,6 +1,6 @@
 #pragma once
 
-#include <chrono>
+#include "stopwatch.hpp"
 
 namespace CLI {
 class App;
@@ -8,21 +8,12 @@ class App;
 
 namespace requip::cli {
 
-// Each benchmark is a subcommand of `requip bench`, in a file of its own.
+// Each benchmark is a subcommand of `requip bench`, in a file of its own. Those of the MoE
+// language model are requip-moe's (moe/tools/), and `requip bench` forwards to them.
 void add_bench_brain(CLI::App& bench);
 void add_bench_plugins(CLI::App& bench);
 void add_bench_memory(CLI::App& bench);
-void add_bench_lm(CLI::App& bench);
-void add_bench_moe(CLI::App& bench);
 void add_bench_serve(CLI::App& bench);
-void add_bench_distributed(CLI::App& bench);
-
-// Seconds spent in fn().
-template <typename Fn>
-double seconds_in(Fn&& fn) {
-  const auto start = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
+void add_bench_start(CLI::App& bench);
 
 }  // namespace requip::cli

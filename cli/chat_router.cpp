@@ -59,7 +59,6 @@ class RoutingStats {
 
 std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store) {
   router::RouterConfig config;
-  config.gate.features.buckets = 1 << 16;
   config.gate.dim = 32;
   config.gate.epochs = 60;
   config.gate.batch_size = 4;

@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include <torch/utils.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
@@ -17,14 +16,12 @@ struct RouterEvalOptions {
   bool json = false;
   bool online = false;
   std::uint64_t seed = 1;
-  int threads = 1;
   router::GateConfig gate;
 };
 
 void run_router_eval(const RouterEvalOptions& options) {
   const auto train = router::load_labeled_tsv(options.train);
   const auto test = router::load_labeled_tsv(options.test);
-  torch::set_num_threads(options.threads);
   // Progress goes to stderr so that --json output stays one clean object.
   const auto progress = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
   if (options.online) {
@@ -85,19 +82,17 @@ void add_eval_command(CLI::App& app) {
   command->add_flag("--online", options->online,
                     "simulate the feedback loop from a cold start with no examples");
   command->add_option("--seed", options->seed, "order of the online stream")->capture_default_str();
-  // The router's ops are small enough that a second intra-op thread mostly waits on the first,
-  // and on a busy machine it makes training many times slower.
-  command->add_option("--threads", options->threads, "CPU threads for training")
-      ->capture_default_str();
   command->add_option("--dim", options->gate.dim, "embedding width")->capture_default_str();
+  command
+      ->add_option("--gate-seed", options->gate.seed,
+                   "seed of the gate's initial weights, shuffling and dropout")
+      ->capture_default_str();
   command->add_option("--members", options->gate.members, "ensemble members")
       ->capture_default_str();
   command->add_option("--epochs", options->gate.epochs, "training epochs")->capture_default_str();
   command->add_option("--learning-rate", options->gate.learning_rate, "Adagrad learning rate")
       ->capture_default_str();
   command->add_option("--batch-size", options->gate.batch_size, "training batch size")
-      ->capture_default_str();
-  command->add_option("--buckets", options->gate.features.buckets, "hashed feature buckets")
       ->capture_default_str();
   command->add_option("--dropout", options->gate.dropout, "dropout while training")
       ->capture_default_str();

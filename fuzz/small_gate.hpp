@@ -8,7 +8,6 @@ namespace requip::fuzz {
 // a blob in microseconds.
 inline router::GateConfig small_gate() {
   router::GateConfig config;
-  config.features.buckets = 64;
   config.dim = 4;
   config.epochs = 2;
   return config;

@@ -39,15 +39,16 @@ std::vector<std::pair<std::string, torch::Tensor>> model_tensors(LanguageModel& 
                   reason, file.string()));
 }
 
-// Bytes the weights of a model of this shape take at the least: the embeddings and every
-// layer's experts. A file smaller than that cannot hold them, however it describes itself,
-// so it is refused before a model that size is allocated.
+// Bytes the weights of a model of this shape take at the least, in the narrowest type they
+// may be stored in: the embeddings and every layer's experts. A file smaller than that cannot
+// hold them, however it describes itself, so it is refused before a model that size is
+// allocated.
 double least_weight_bytes(const LmConfig& config) {
   const double width = static_cast<double>(config.n_embed);
   const double ffn = config.dense ? static_cast<double>(config.moe.top_k * config.moe.d_hidden)
                                   : static_cast<double>(config.moe.experts * config.moe.d_hidden);
   const double embeddings = static_cast<double>(config.vocab_size + config.block_size) * width;
-  return 4.0 * (embeddings + static_cast<double>(config.n_layer) * 2.0 * width * ffn);
+  return 2.0 * (embeddings + static_cast<double>(config.n_layer) * 2.0 * width * ffn);
 }
 
 // The vocabulary's bytes. Each must be an integer from 0 to 255: nlohmann would cast any
@@ -119,7 +120,13 @@ StoredModel read_stored_model(const std::filesystem::path& file) {
 }  // namespace
 
 void save_checkpoint(const std::filesystem::path& file, LanguageModel& model,
-                     const CharVocab& vocab) {
+                     const CharVocab& vocab, torch::ScalarType weights) {
+  if (!torch::isFloatingType(weights)) {
+    throw std::invalid_argument(
+        fmt::format("weights cannot be stored as {}; use float32, "
+                    "float16 or bfloat16",
+                    c10::toString(weights)));
+  }
   const std::string config = nlohmann::json{
       {"format", "requip-lm"},
       {"version", 1},
@@ -128,8 +135,10 @@ void save_checkpoint(const std::filesystem::path& file, LanguageModel& model,
   std::vector<NamedTensor> tensors{
       {"config", torch::from_blob(const_cast<char*>(config.data()),
                                   {static_cast<std::int64_t>(config.size())}, torch::kUInt8)}};
-  for (const auto& [name, tensor] : model_tensors(model))
-    tensors.push_back({archive_key(name), tensor});
+  for (const auto& [name, tensor] : model_tensors(model)) {
+    tensors.push_back(
+        {archive_key(name), tensor.is_floating_point() ? tensor.detach().to(weights) : tensor});
+  }
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << pack_tensors(tensors);
   if (!out.flush())
@@ -167,7 +176,10 @@ LmCheckpoint load_checkpoint(const std::filesystem::path& file) {
       fail(file, fmt::format("lacks the tensor '{}' its config needs", name));
     }
     const torch::Tensor& weights = found->second;
-    if (weights.sizes() != tensor.sizes() || weights.scalar_type() != tensor.scalar_type()) {
+    const bool widened = weights.is_floating_point() && tensor.is_floating_point() &&
+                         weights.element_size() <= tensor.element_size();
+    if (weights.sizes() != tensor.sizes() ||
+        (weights.scalar_type() != tensor.scalar_type() && !widened)) {
       fail(file, fmt::format("holds '{}' as {} {} where its config needs {} {}", name,
                              weights.sizes(), c10::toString(weights.scalar_type()), tensor.sizes(),
                              c10::toString(tensor.scalar_type())));

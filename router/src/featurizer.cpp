@@ -60,10 +60,10 @@ std::string normalize(std::string_view text) {
 }
 
 Featurizer::Featurizer(FeaturizerConfig config) : config_(config) {
-  if (config_.buckets == 0 || config_.max_word_ngram < 1 || config_.max_word_ngram > 2 ||
-      config_.min_char_ngram < 1 || config_.max_char_ngram < config_.min_char_ngram) {
+  if (config_.max_word_ngram < 1 || config_.max_word_ngram > 2 || config_.min_char_ngram < 1 ||
+      config_.max_char_ngram < config_.min_char_ngram) {
     throw std::invalid_argument(
-        "featurizer: need buckets > 0, word n-grams of 1 or 2, and 1 <= min_char <= max_char");
+        "featurizer: need word n-grams of 1 or 2, and 1 <= min_char <= max_char");
   }
 }
 
@@ -107,17 +107,17 @@ void Featurizer::each_ngram(std::string_view text, Visit&& visit) const {
   }
 }
 
-void Featurizer::features(std::string_view text, std::vector<std::int64_t>& out) const {
+void Featurizer::features(std::string_view text, std::vector<std::uint64_t>& out) const {
   out.clear();
   each_ngram(text, [&](const Gram& gram) {
     std::uint64_t hash = hash_bytes(gram.seed, gram.first);
     if (!gram.second.empty()) hash = hash_bytes(hash_bytes(hash, " "), gram.second);
-    out.push_back(static_cast<std::int64_t>(hash % config_.buckets));
+    out.push_back(hash);
   });
 }
 
-std::vector<std::int64_t> Featurizer::features(std::string_view text) const {
-  std::vector<std::int64_t> out;
+std::vector<std::uint64_t> Featurizer::features(std::string_view text) const {
+  std::vector<std::uint64_t> out;
   features(text, out);
   return out;
 }

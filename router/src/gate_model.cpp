@@ -4,27 +4,41 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <map>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 
 #include "gate_network.hpp"
-#include "requip/moe/tensor_pack.hpp"
-#include "routing_table.hpp"
-#include "saved_tensor.hpp"
+#include "ngram_rows.hpp"
+#include "requip/core/array_pack.hpp"
 
 namespace requip::router {
 
-using detail::Bags;
 using detail::GateNetwork;
-using detail::RoutingTable;
+using detail::NgramRows;
+using detail::Objective;
+using detail::Text;
 
 namespace {
 
-// (B, E) logits with the skills outside the mask at -inf.
-torch::Tensor masked(const torch::Tensor& logits, const torch::Tensor& mask) {
-  return logits.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+// Smoothed inverse document frequency, as scikit-learn's TfidfVectorizer computes it:
+// log((1 + N) / (1 + df)) + 1, with both logs kept so that only the total's changes.
+float inverse_document_frequency(double log_documents, double log_frequency) {
+  return static_cast<float>(log_documents - log_frequency + 1.0);
+}
+
+std::runtime_error unreadable(std::string_view why) {
+  return std::runtime_error(
+      fmt::format("gate model: the saved weights {}; delete the blob to retrain", why));
+}
+
+const PackedArray& saved(const std::map<std::string_view, const PackedArray*>& arrays,
+                         std::string_view name, ElementType type,
+                         const std::vector<std::int64_t>& sizes) {
+  const auto found = arrays.find(name);
+  if (found == arrays.end() || found->second->type != type || found->second->sizes != sizes)
+    throw unreadable(fmt::format("lack a fitting '{}'", name));
+  return *found->second;
 }
 
 }  // namespace
@@ -32,107 +46,75 @@ torch::Tensor masked(const torch::Tensor& logits, const torch::Tensor& mask) {
 struct GateModel::Impl {
   GateConfig config;
   Featurizer featurizer;
-  std::unique_ptr<GateNetwork> network;
-  std::vector<float> document_frequency;  // (V) how many learned texts hold each bucket
+  NgramRows ngrams;
+  std::vector<float> document_frequency;  // (R) how many learned texts hold each n-gram
+  std::vector<float> log_frequency;       // (R) log(1 + df), read by every weighing
   double documents = 0;
-  RoutingTable routing;  // a copy of the weights that routing reads
+  double log_documents = 0;
+  GateNetwork network;
 
   explicit Impl(GateConfig c)
-      : config(c), featurizer(c.features), routing(c.features.buckets, c.dim, c.members) {
-    reset(1);
-  }
+      : config(c), featurizer(c.features), network(c.dim, c.members, 1, c.seed) {}
 
   void reset(int experts) {
-    network =
-        std::make_unique<GateNetwork>(static_cast<int>(config.features.buckets), config.dim,
-                                      config.members, experts, config.seed, config.learning_rate);
-    document_frequency.assign(config.features.buckets, 0.0f);
-    documents = 0;
-    routing.copy_all(weights());
+    ngrams.clear();
+    document_frequency.clear();
+    log_frequency.clear();
+    documents = log_documents = 0;
+    network = GateNetwork(config.dim, config.members, experts, config.seed);
   }
 
-  detail::GateWeights weights() const {
-    detail::GateWeights result{network->table_data(),
-                               document_frequency.data(),
-                               documents,
-                               network->hidden_bias_data(),
-                               {},
-                               {},
-                               network->experts()};
-    for (int m = 0; m < network->members(); ++m) {
-      result.gate_weights.push_back(network->gate_weight_data(m));
-      result.gate_biases.push_back(network->gate_bias_data(m));
+  // A learned text: each of its n-grams gets a row if it had none, and one more document.
+  void count_document(std::vector<std::uint64_t> hashes) {
+    std::sort(hashes.begin(), hashes.end());
+    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+    for (const auto hash : hashes) {
+      const auto row = static_cast<std::size_t>(ngrams.insert(hash));
+      if (row == document_frequency.size()) {
+        document_frequency.push_back(0);
+        log_frequency.push_back(0);
+      }
+      document_frequency[row] += 1;
+      log_frequency[row] = static_cast<float>(std::log1p(double{document_frequency[row]}));
     }
-    return result;
-  }
-
-  float idf(std::int64_t bucket) const {
-    return static_cast<float>(detail::inverse_document_frequency(
-        std::log1p(documents),
-        std::log1p(static_cast<double>(document_frequency[static_cast<std::size_t>(bucket)]))));
-  }
-
-  void count_document(const std::vector<std::int64_t>& ids) {
-    std::vector<std::int64_t> unique = ids;
-    std::sort(unique.begin(), unique.end());
-    unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-    for (auto id : unique)
-      document_frequency[static_cast<std::size_t>(id)] += 1;
     documents += 1;
+    log_documents = std::log1p(documents);
+    network.add_rows(ngrams.size());
   }
 
-  // TF-IDF weights of one text's n-gram occurrences, L2-normalised over the occurrences.
-  void weigh(const std::vector<std::int64_t>& ids, std::vector<float>& weights) const {
-    weights.resize(ids.size());
-    float norm = 0;
-    for (std::size_t j = 0; j < ids.size(); ++j) {
-      weights[j] = idf(ids[j]);
-      norm += weights[j] * weights[j];
+  // The text's n-gram occurrences with their TF-IDF weights, L2-normalised over every
+  // occurrence, learned or not. Returns the share of the squared weight on learned n-grams.
+  float weigh(const std::vector<std::uint64_t>& hashes, Text& text) const {
+    text.resize(hashes.size());
+    const float unseen = inverse_document_frequency(log_documents, 0.0);
+    float norm = 0, known = 0;
+    for (std::size_t j = 0; j < hashes.size(); ++j) {
+      const std::int32_t row = ngrams.find(hashes[j]);
+      const float idf = row < 0 ? unseen
+                                : inverse_document_frequency(
+                                      log_documents, log_frequency[static_cast<std::size_t>(row)]);
+      text[j] = {row, idf};
+      norm += idf * idf;
+      if (row >= 0) known += idf * idf;
     }
     const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
-    for (auto& weight : weights)
-      weight *= scale;
-  }
-
-  // A text's n-gram occurrences with their TF-IDF weights.
-  struct WeighedText {
-    std::vector<std::int64_t> ids;
-    std::vector<float> weights;
-  };
-
-  WeighedText weighed(std::vector<std::int64_t> ids) const {
-    WeighedText text{std::move(ids), {}};
-    weigh(text.ids, text.weights);
-    return text;
-  }
-
-  static Bags bags(const std::vector<const WeighedText*>& texts) {
-    std::vector<std::int64_t> ids, offsets;
-    std::vector<float> weights;
-    for (const auto* text : texts) {
-      offsets.push_back(static_cast<std::int64_t>(ids.size()));
-      ids.insert(ids.end(), text->ids.begin(), text->ids.end());
-      weights.insert(weights.end(), text->weights.begin(), text->weights.end());
-    }
-    return {torch::tensor(ids, torch::kInt64), torch::tensor(offsets, torch::kInt64),
-            torch::tensor(weights, torch::kFloat32)};
-  }
-
-  torch::Tensor mask(const Mask& loaded) const {
-    std::vector<std::uint8_t> bytes(loaded.begin(), loaded.end());
-    return torch::tensor(bytes, torch::kUInt8).to(torch::kBool);
+    for (auto& occurrence : text)
+      occurrence.weight *= scale;
+    return known * scale * scale;
   }
 
   // The cold-start epochs over examples[usable], with the counts already taken.
   void fit(const std::vector<TrainingExample>& examples, std::vector<std::size_t>& usable,
-           const torch::Tensor& mask, const Progress& progress) {
-    const std::size_t batches =
-        (usable.size() + static_cast<std::size_t>(config.batch_size) - 1) / config.batch_size;
-    // The weights are fixed once the counts are: each example is featurized once, not per epoch.
-    std::vector<WeighedText> weighed_examples(examples.size());
+           const Mask& loaded, const Progress& progress) {
+    const auto batch_size = static_cast<std::size_t>(config.batch_size);
+    const std::size_t batches = (usable.size() + batch_size - 1) / batch_size;
+    // The weights are fixed once the counts are: each example is weighed once, not per epoch.
+    std::vector<Text> weighed(examples.size());
     for (auto i : usable)
-      weighed_examples[i] = weighed(featurizer.features(examples[i].text));
+      weigh(featurizer.features(examples[i].text), weighed[i]);
     std::mt19937_64 shuffler(config.seed);
+    std::vector<const Text*> texts;
+    std::vector<int> targets;
     for (int epoch = 0; epoch < config.epochs; ++epoch) {
       double loss_sum = 0;
       std::shuffle(usable.begin(), usable.end(), shuffler);
@@ -141,20 +123,15 @@ struct GateModel::Impl {
         const double done =
             (epoch + static_cast<double>(b) / batches) / static_cast<double>(config.epochs);
         const double rate = config.learning_rate * std::max(0.02, 1.0 - done);
-        std::vector<const WeighedText*> texts;
-        std::vector<std::int64_t> targets;
-        const std::size_t end =
-            std::min(usable.size(), (b + 1) * static_cast<std::size_t>(config.batch_size));
-        for (std::size_t i = b * config.batch_size; i < end; ++i) {
-          texts.push_back(&weighed_examples[usable[i]]);
+        texts.clear();
+        targets.clear();
+        for (std::size_t i = b * batch_size; i < std::min(usable.size(), (b + 1) * batch_size);
+             ++i) {
+          texts.push_back(&weighed[usable[i]]);
           targets.push_back(examples[usable[i]].expert);
         }
-        const auto target = torch::tensor(targets);
-        torch::Tensor loss = torch::zeros({});
-        for (const auto& gate : network->forward(bags(texts), mask, config.dropout))
-          loss = loss + torch::nn::functional::cross_entropy(masked(gate.logits, mask), target);
-        network->step(loss, rate);
-        loss_sum += loss.item<double>() / config.members;
+        loss_sum +=
+            network.step(texts, targets, loaded, Objective::raise, rate, config.dropout, true);
       }
       if (progress) progress(epoch + 1, config.epochs, loss_sum / static_cast<double>(batches));
     }
@@ -171,141 +148,122 @@ const GateConfig& GateModel::config() const {
 }
 
 int GateModel::experts() const {
-  return impl_->network->experts();
+  return impl_->network.experts();
+}
+
+std::int32_t GateModel::ngrams() const {
+  return impl_->ngrams.size();
 }
 
 void GateModel::grow(int experts) {
-  impl_->network->grow(experts);
-  impl_->routing.copy_rows(impl_->weights(), {});
+  impl_->network.grow(experts);
 }
 
 void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& loaded,
                       const Progress& progress) {
   auto& impl = *impl_;
-  const int experts = std::max(this->experts(), static_cast<int>(loaded.size()));
-  impl.reset(experts);
-  std::vector<std::int64_t> ids;
-  for (const auto& example : examples) {
-    impl.featurizer.features(example.text, ids);
-    impl.count_document(ids);
-  }
+  impl.reset(std::max(experts(), static_cast<int>(loaded.size())));
+  for (const auto& example : examples)
+    impl.count_document(impl.featurizer.features(example.text));
   std::vector<std::size_t> usable;
   for (std::size_t i = 0; i < examples.size(); ++i) {
     const auto expert = static_cast<std::size_t>(examples[i].expert);
     if (expert < loaded.size() && loaded[expert]) usable.push_back(i);
   }
-  if (!usable.empty()) impl.fit(examples, usable, impl.mask(loaded), progress);
-  impl.routing.copy_all(impl.weights());
+  if (!usable.empty()) impl.fit(examples, usable, loaded, progress);
 }
 
 void GateModel::learn(std::string_view text, int expert, bool positive, const Mask& loaded) {
   auto& impl = *impl_;
   if (expert >= experts()) grow(expert + 1);
-  auto ids = impl.featurizer.features(text);
-  if (positive) impl.count_document(ids);
-  const auto mask = impl.mask(loaded).index({torch::indexing::Slice(0, experts())});
-  const auto features = impl.weighed(ids);
-  const auto bags = Impl::bags({&features});
-  torch::Tensor loss = torch::zeros({});
-  for (const auto& gate : impl.network->forward(bags, mask, 0.0)) {
-    auto log_probs = torch::log_softmax(masked(gate.logits, mask), 1)[0];  // (E)
-    // A rejection pushes the probability of this row down: minimise -log(1 - p).
-    loss = loss + (positive ? -log_probs[expert]
-                            : -torch::log1p(-log_probs[expert].exp().clamp_max(1.0 - 1e-6)));
-  }
+  const auto hashes = impl.featurizer.features(text);
+  if (positive) impl.count_document(hashes);
+  Text weighed;
+  impl.weigh(hashes, weighed);
   // A rejection says what the text is not, which is weak evidence about its n-grams: it moves
   // the gates only, so that a run of rejections cannot close the ReLUs for good.
-  impl.network->step(loss, impl.config.learning_rate, positive);
-  impl.routing.copy_rows(impl.weights(), positive ? ids : std::vector<std::int64_t>{});
+  impl.network.step({&weighed}, {expert}, loaded, positive ? Objective::raise : Objective::lower,
+                    impl.config.learning_rate, 0.0, positive);
 }
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,
                                std::vector<float>& out) const {
-  thread_local std::vector<std::int64_t> ids;
-  impl_->featurizer.features(text, ids);
-  return impl_->routing.probabilities(ids, loaded, out);
-}
-
-std::vector<float> GateModel::probabilities_reference(std::string_view text,
-                                                      const Mask& loaded) const {
-  auto& impl = *impl_;
-  c10::InferenceMode inference;
-  Mask padded = loaded;
-  padded.resize(static_cast<std::size_t>(experts()), false);
-  const auto mask = impl.mask(padded);
-  const auto features = impl.weighed(impl.featurizer.features(text));
-  const auto bags = Impl::bags({&features});
-  torch::Tensor sum = torch::zeros({experts()});
-  for (const auto& gate : impl.network->forward(bags, mask, 0.0))
-    sum += gate.probs[0];
-  sum /= static_cast<double>(impl.network->members());
-  return {sum.data_ptr<float>(), sum.data_ptr<float>() + sum.numel()};
+  thread_local std::vector<std::uint64_t> hashes;
+  thread_local Text weighed;
+  impl_->featurizer.features(text, hashes);
+  const float known = impl_->weigh(hashes, weighed);
+  impl_->network.probabilities(weighed, loaded, out);
+  return known;
 }
 
 std::string GateModel::save() const {
   const auto& impl = *impl_;
-  const auto& config = impl.config;
-  // load() reads the tensors by position, as blobs of LibTorch's format carried no names;
-  // the names say what each one is to whoever inspects a blob.
-  std::vector<moe::NamedTensor> named{
-      {"shape", torch::tensor({static_cast<std::int64_t>(config.features.buckets),
-                               static_cast<std::int64_t>(config.dim),
-                               static_cast<std::int64_t>(config.members)})},
-      {"documents", torch::tensor({impl.documents}, torch::kFloat64)},
-      {"document_frequency", torch::tensor(impl.document_frequency)}};
-  for (auto& tensor : impl.network->state())
-    named.push_back({fmt::format("network.{}", named.size() - 3), std::move(tensor)});
-  return moe::pack_tensors(named);
+  const std::vector<std::uint64_t>& hashes = impl.ngrams.ngrams();
+  const std::vector<std::int64_t> ngrams(hashes.begin(), hashes.end());
+  const auto rows = static_cast<std::int64_t>(ngrams.size());
+  std::vector<PackedArray> arrays{
+      PackedArray::of("layout", std::vector<std::int64_t>{impl.config.dim, impl.config.members},
+                      {2}),
+      PackedArray::of("documents", std::vector<double>{impl.documents}, {1}),
+      PackedArray::of("ngrams", ngrams, {rows}),
+      PackedArray::of("document_frequency", impl.document_frequency, {rows})};
+  for (auto& array : impl.network.state())
+    arrays.push_back(std::move(array));
+  return pack_arrays(arrays);
 }
 
 void GateModel::load(std::string_view bytes) {
   auto& impl = *impl_;
-  const auto& config = impl.config;
-  const auto unreadable = [] {
-    return std::runtime_error(
-        "gate model: the saved weights are unreadable; delete the blob to retrain");
-  };
-  std::vector<torch::Tensor> tensors;
+  std::vector<PackedArray> arrays;
   try {
-    if (moe::is_torch_archive(bytes)) {  // written before tensor packs; the next save converts
-      std::istringstream in{std::string(bytes)};
-      torch::load(tensors, in);
-    } else {
-      for (auto& named : moe::unpack_tensors(bytes))
-        tensors.push_back(std::move(named.tensor));
-    }
-  } catch (const std::exception&) {  // LibTorch throws more than c10::Error on bad archives
-    throw unreadable();
+    arrays = unpack_arrays(bytes);
+  } catch (const std::runtime_error&) {
+    arrays.clear();  // an archive of the oldest layout is told apart below
   }
-  if (tensors.size() < 3 || !tensors[0].defined() || tensors[0].scalar_type() != torch::kInt64 ||
-      tensors[0].sizes() != torch::IntArrayRef{3}) {
-    throw unreadable();
+  std::map<std::string_view, const PackedArray*> named;
+  for (const auto& array : arrays)
+    named.emplace(array.name, &array);
+  // Blobs of the hashed-bucket table, written before the table grew with its n-grams: a
+  // tensor pack led by their shape, or a LibTorch archive (a zip) before that.
+  if (named.count("shape") != 0 || bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+    throw std::runtime_error(
+        "gate model: the saved weights are of the older hashed layout and are rebuilt from the "
+        "skills' examples and the confirmed feedback");
   }
-  const auto shape = tensors[0];
-  if (shape[0].item<std::int64_t>() != config.features.buckets ||
-      shape[1].item<std::int64_t>() != config.dim ||
-      shape[2].item<std::int64_t>() != static_cast<std::int64_t>(config.members)) {
-    throw std::runtime_error(fmt::format(
-        "gate model: saved weights have buckets {}, dim {}, members {}; this build expects {}, "
-        "{}, {}; delete the blob to retrain",
-        shape[0].item<std::int64_t>(), shape[1].item<std::int64_t>(), shape[2].item<std::int64_t>(),
-        config.features.buckets, config.dim, config.members));
+  if (arrays.empty()) throw unreadable("are unreadable");
+  const auto layout = saved(named, "layout", ElementType::int64, {2}).int64s();
+  if (layout[0] != impl.config.dim || layout[1] != impl.config.members) {
+    throw unreadable(fmt::format("have dim {}, members {}; this gate has {}, {}", layout[0],
+                                 layout[1], impl.config.dim, impl.config.members));
   }
-  const auto& documents = tensors[1];
-  const auto& frequency = tensors[2];
-  detail::require_saved(
-      detail::float_shaped(documents, {1}, torch::kFloat64) && documents.item<double>() >= 0,
-      "document count");
-  detail::require_saved(
-      detail::float_shaped(frequency, {static_cast<std::int64_t>(config.features.buckets)}),
-      "document frequencies");
-  std::size_t next = 3;
-  impl.network->set_state(tensors, next);  // checks the rest before it changes anything
-  impl.documents = documents.item<double>();
-  const auto contiguous = frequency.contiguous();
-  impl.document_frequency.assign(contiguous.data_ptr<float>(),
-                                 contiguous.data_ptr<float>() + contiguous.numel());
-  impl.routing.copy_all(impl.weights());
+  const auto documents = saved(named, "documents", ElementType::float64, {1}).doubles()[0];
+  if (!(documents >= 0) || !std::isfinite(documents)) throw unreadable("have a bad document count");
+  const auto ngrams_found = named.find("ngrams");
+  if (ngrams_found == named.end() || ngrams_found->second->sizes.size() != 1)
+    throw unreadable("lack a fitting 'ngrams'");
+  const std::int64_t rows = ngrams_found->second->sizes[0];
+  const auto hashes = saved(named, "ngrams", ElementType::int64, {rows}).int64s();
+  auto frequency = saved(named, "document_frequency", ElementType::float32, {rows}).floats();
+  NgramRows ngrams;
+  for (const auto hash : hashes) {
+    const std::int32_t next = ngrams.size();
+    if (ngrams.insert(static_cast<std::uint64_t>(hash)) != next)
+      throw unreadable("repeat an n-gram");
+  }
+  std::vector<float> log_frequency;
+  for (const float df : frequency) {
+    if (!(df >= 1) || !std::isfinite(df)) throw unreadable("have a bad document frequency");
+    log_frequency.push_back(static_cast<float>(std::log1p(double{df})));
+  }
+  const auto table = named.find("table");
+  if (table == named.end() || table->second->sizes.empty() || table->second->sizes[0] != rows)
+    throw unreadable("have a table of another size than their n-grams");
+  impl.network.set_state(arrays);  // checks the rest before it changes anything
+  impl.ngrams = std::move(ngrams);
+  impl.document_frequency = std::move(frequency);
+  impl.log_frequency = std::move(log_frequency);
+  impl.documents = documents;
+  impl.log_documents = std::log1p(documents);
 }
 
 }  // namespace requip::router

@@ -1,192 +1,317 @@
 #include "gate_network.hpp"
-#include "saved_tensor.hpp"
 
 #include <fmt/format.h>
 
-#include <ATen/CPUGeneratorImpl.h>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
 #include <stdexcept>
 #include <string_view>
-#endif
+
+#include "prefetch.hpp"
 
 namespace requip::router::detail {
 
-namespace F = torch::nn::functional;
-
 namespace {
+
 // A positive start keeps the ReLU open while the table is still zero, so gradients reach it.
 constexpr float initial_hidden_bias = 0.1f;
+// Adagrad's epsilon, as torch::optim::Adagrad has it.
+constexpr double adagrad_epsilon = 1e-10;
+// -log(1 - p) is cut off here, as p cannot be pushed below what a float tells from 1.
+constexpr float surest = 1.0f - 1e-6f;
+// More would be a blob that asks for gigabytes, not a skill set.
+constexpr std::int64_t max_saved_experts = 1 << 16;
+constexpr std::int64_t max_saved_rows = std::int64_t{1} << 24;
 
-// A zero table of hundreds of megabytes, read and written a scattered row at a time: with
-// 4 KiB pages nearly every row is a TLB miss as well, so it asks Linux for huge pages.
-torch::Tensor zero_table(int buckets, int width) {
-  auto table = torch::empty({buckets, width});
-#if defined(__linux__)
-  constexpr std::uintptr_t huge_page = std::uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<std::uintptr_t>(table.data_ptr());
-  const auto first = (begin + huge_page - 1) & ~(huge_page - 1);
-  const auto last = (begin + table.nbytes()) & ~(huge_page - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
-  return table.zero_();
+// A gate blob is read from a file anyone can edit: each array is checked before it is used.
+void require_saved(bool holds, std::string_view part) {
+  if (!holds) {
+    throw std::runtime_error(fmt::format(
+        "gate model: the saved {} does not fit this gate; delete the blob to retrain", part));
+  }
+}
+
+bool all_finite(const std::vector<float>& values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
+
+// The float array of this name and shape, with no NaN or infinity in it.
+std::vector<float> saved_floats(const std::map<std::string_view, const PackedArray*>& arrays,
+                                std::string_view name, const std::vector<std::int64_t>& sizes) {
+  const auto found = arrays.find(name);
+  require_saved(found != arrays.end() && found->second->type == ElementType::float32 &&
+                    found->second->sizes == sizes,
+                name);
+  auto values = found->second->floats();
+  require_saved(all_finite(values), name);
+  return values;
+}
+
+// torch::nn::Linear's initialisation, which moe::TopKGate keeps: U(-1/sqrt(in), 1/sqrt(in)).
+float fan_in_uniform(std::mt19937_64& random, int fan_in) {
+  const float bound = 1.0f / std::sqrt(static_cast<float>(fan_in));
+  return std::uniform_real_distribution<float>(-bound, bound)(random);
 }
 
 }  // namespace
 
-GateNetwork::GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
-                         double learning_rate)
+void GateNetwork::Dense::resize(std::size_t size, float initial) {
+  value.resize(size, initial);
+  square.resize(size, 0.0f);
+  gradient.resize(size, 0.0f);
+}
+
+void GateNetwork::Dense::step(double learning_rate) {
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const float g = gradient[i];
+    square[i] += g * g;
+    value[i] -= static_cast<float>(learning_rate * g / (std::sqrt(square[i]) + adagrad_epsilon));
+    gradient[i] = 0.0f;
+  }
+}
+
+GateNetwork::GateNetwork(int dim, int members, int experts, std::uint64_t seed)
     : dim_(dim),
-      table_optimizer_(members * dim),
-      generator_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
-  torch::manual_seed(seed);
-  table_ = zero_table(buckets, members * dim);
-  table_square_ = torch::zeros({buckets});
-  hidden_bias_ = torch::full({members * dim}, initial_hidden_bias).requires_grad_();
-  for (int m = 0; m < members; ++m)
-    gates_.emplace_back(dim, experts, 1, false);
-  reset_dense_optimizer(learning_rate);
+      members_(members),
+      experts_(0),
+      width_(dim * members),
+      table_optimizer_(dim * members),
+      random_(seed) {
+  if (dim < 1 || members < 1 || experts < 1) {
+    throw std::invalid_argument(fmt::format(
+        "gate: dim {}, members {} and experts {} must all be at least 1", dim, members, experts));
+  }
+  hidden_bias_.resize(static_cast<std::size_t>(width_), initial_hidden_bias);
+  grow(experts);
 }
 
-void GateNetwork::reset_dense_optimizer(double learning_rate) {
-  std::vector<torch::Tensor> dense{hidden_bias_};
-  for (const auto& gate : gates_) {
-    for (const auto& parameter : gate->parameters())
-      dense.push_back(parameter);
-  }
-  dense_optimizer_ =
-      std::make_unique<torch::optim::Adagrad>(dense, torch::optim::AdagradOptions(learning_rate));
-}
-
-const float* GateNetwork::gate_weight_data(int member) const {
-  return gates_[static_cast<std::size_t>(member)]->route_weight.data_ptr<float>();
-}
-
-const float* GateNetwork::gate_bias_data(int member) const {
-  return gates_[static_cast<std::size_t>(member)]->route_bias.data_ptr<float>();
-}
-
-std::vector<moe::GateOutput> GateNetwork::forward(const Bags& bags, const torch::Tensor& mask,
-                                                  double dropout) {
-  batch_bags_ = bags;
-  batch_sums_ = F::embedding_bag(bags.ids, table_,
-                                 F::EmbeddingBagFuncOptions()
-                                     .offsets(bags.offsets)
-                                     .mode(torch::kSum)
-                                     .per_sample_weights(bags.weights));  // (B, M*d)
-  if (torch::GradMode::is_enabled()) batch_sums_.requires_grad_();
-  auto hidden = torch::relu(batch_sums_ + hidden_bias_);  // (B, M*d)
-  if (dropout > 0) {
-    auto keep = torch::empty_like(hidden).bernoulli_(1.0 - dropout, generator_);
-    hidden = hidden * keep / (1.0 - dropout);
-  }
-  const auto slices = hidden.split(dim_, 1);  // M x (B, d)
-  std::vector<moe::GateOutput> result;
-  for (std::size_t m = 0; m < gates_.size(); ++m) {
-    gates_[m]->set_expert_mask(mask);
-    result.push_back(gates_[m]->forward(slices[m]));  // logits, probs: (B, E)
-  }
-  return result;
-}
-
-void GateNetwork::step(const torch::Tensor& loss, double learning_rate, bool update_table) {
-  dense_optimizer_->zero_grad();
-  loss.backward();
-  if (update_table) {
-    const auto gradients = batch_sums_.grad().contiguous();  // (B, M*d)
-    const BagsView view{batch_bags_.ids.data_ptr<std::int64_t>(),
-                        batch_bags_.weights.data_ptr<float>(),
-                        static_cast<std::size_t>(batch_bags_.ids.numel()),
-                        batch_bags_.offsets.data_ptr<std::int64_t>(),
-                        static_cast<std::size_t>(batch_bags_.offsets.numel())};
-    table_optimizer_.step(table_.data_ptr<float>(), table_square_.data_ptr<float>(), view,
-                          gradients.data_ptr<float>(), learning_rate);
-  }
-  batch_bags_ = {};
-  batch_sums_ = torch::Tensor();
-  // Without the table, the hidden bias stays too: a run of rejections pushing it below zero
-  // would close every ReLU and leave the gate answering one skill for everything.
-  if (!update_table && hidden_bias_.grad().defined()) hidden_bias_.mutable_grad().zero_();
-  for (auto& group : dense_optimizer_->param_groups()) {
-    static_cast<torch::optim::AdagradOptions&>(group.options()).lr(learning_rate);
-  }
-  dense_optimizer_->step();
+void GateNetwork::add_rows(std::int32_t rows) {
+  if (rows <= this->rows()) return;
+  table_.resize(static_cast<std::size_t>(rows) * static_cast<std::size_t>(width_), 0.0f);
+  table_square_.resize(static_cast<std::size_t>(rows), 0.0f);
 }
 
 void GateNetwork::grow(int experts) {
-  const int old = this->experts();
-  if (experts <= old) return;
-  for (auto& gate : gates_) {
-    moe::TopKGate bigger(dim_, experts, 1, false);
-    torch::NoGradGuard no_grad;
-    bigger->route_weight.slice(0, 0, old).copy_(gate->route_weight);
-    bigger->route_bias.slice(0, 0, old).copy_(gate->route_bias);
-    gate = bigger;
+  if (experts <= experts_) return;
+  const auto old = static_cast<std::size_t>(experts_);
+  const auto wider = static_cast<std::size_t>(experts);
+  const auto dim = static_cast<std::size_t>(dim_);
+  Dense weights, biases;
+  weights.resize(static_cast<std::size_t>(members_) * dim * wider, 0.0f);
+  biases.resize(static_cast<std::size_t>(members_) * wider, 0.0f);
+  for (std::size_t m = 0; m < static_cast<std::size_t>(members_); ++m) {
+    // A new skill's row is drawn as a new gate's would be, skill by skill.
+    for (std::size_t e = old; e < wider; ++e) {
+      for (std::size_t k = 0; k < dim; ++k)
+        weights.value[(m * dim + k) * wider + e] = fan_in_uniform(random_, dim_);
+      biases.value[m * wider + e] = fan_in_uniform(random_, dim_);
+    }
+    for (std::size_t e = 0; e < old; ++e) {
+      for (std::size_t k = 0; k < dim; ++k) {
+        weights.value[(m * dim + k) * wider + e] = gate_weights_.value[(m * dim + k) * old + e];
+        weights.square[(m * dim + k) * wider + e] = gate_weights_.square[(m * dim + k) * old + e];
+      }
+      biases.value[m * wider + e] = gate_biases_.value[m * old + e];
+      biases.square[m * wider + e] = gate_biases_.square[m * old + e];
+    }
   }
-  const auto& options =
-      static_cast<torch::optim::AdagradOptions&>(dense_optimizer_->param_groups()[0].options());
-  reset_dense_optimizer(options.lr());
+  gate_weights_ = std::move(weights);
+  gate_biases_ = std::move(biases);
+  experts_ = experts;
 }
 
-std::vector<torch::Tensor> GateNetwork::state() const {
-  torch::NoGradGuard no_grad;
-  // Only rows that ever learned something: the table is mostly zeros.
-  auto rows = table_.abs().sum(1).nonzero().squeeze(1);
-  std::vector<torch::Tensor> tensors{rows, table_.index_select(0, rows),
-                                     table_square_.index_select(0, rows), hidden_bias_};
-  for (const auto& gate : gates_) {
-    tensors.push_back(gate->route_weight);
-    tensors.push_back(gate->route_bias);
+void GateNetwork::sum_rows(const Text& text, float* pre) const {
+  std::copy(hidden_bias_.value.begin(), hidden_bias_.value.end(), pre);
+  const auto width = static_cast<std::size_t>(width_);
+  for (const auto& occurrence : text) {
+    if (occurrence.row >= 0) prefetch(table_.data() + occurrence.row * width, width);
   }
-  return tensors;
+  for (const auto& occurrence : text) {
+    if (occurrence.row < 0) continue;
+    const float* __restrict values =
+        table_.data() + static_cast<std::size_t>(occurrence.row) * width;
+    const float weight = occurrence.weight;
+    for (std::size_t k = 0; k < width; ++k)
+      pre[k] += weight * values[k];
+  }
 }
 
-namespace {
+float GateNetwork::gate(int member, const float* hidden, const std::vector<bool>& allowed,
+                        float* out, int target) const {
+  const auto experts = static_cast<std::size_t>(experts_);
+  const auto allows = [&](std::size_t e) { return e < allowed.size() && allowed[e]; };
+  const float* weights = gate_weights_.value.data() + std::size_t(member) * dim_ * experts;
+  const float* bias = gate_biases_.value.data() + std::size_t(member) * experts;
+  std::copy(bias, bias + experts, out);
+  for (int k = 0; k < dim_; ++k) {
+    const float unit = hidden[k];
+    if (unit == 0.0f) continue;  // a closed ReLU adds nothing
+    const float* __restrict column = weights + std::size_t(k) * experts;
+    for (std::size_t e = 0; e < experts; ++e)
+      out[e] += unit * column[e];
+  }
+  float top = -std::numeric_limits<float>::infinity();
+  for (std::size_t e = 0; e < experts; ++e) {
+    if (allows(e)) top = std::max(top, out[e]);
+  }
+  const float target_score = target >= 0 ? out[target] : 0.0f;
+  float total = 0;
+  for (std::size_t e = 0; e < experts; ++e) {
+    out[e] = allows(e) ? std::exp(out[e] - top) : 0.0f;
+    total += out[e];
+  }
+  for (std::size_t e = 0; e < experts; ++e)
+    out[e] /= total;
+  return target >= 0 ? target_score - top - std::log(total) : 0.0f;
+}
 
-// More would be a blob that asks for gigabytes, not a skill set.
-constexpr std::int64_t max_saved_experts = 1 << 16;
+void GateNetwork::probabilities(const Text& text, const std::vector<bool>& allowed,
+                                std::vector<float>& out) const {
+  thread_local std::vector<float> hidden, member;
+  hidden.resize(static_cast<std::size_t>(width_));
+  member.resize(static_cast<std::size_t>(experts_));
+  sum_rows(text, hidden.data());
+  for (auto& unit : hidden)
+    unit = std::max(unit, 0.0f);
+  out.assign(static_cast<std::size_t>(experts_), 0.0f);
+  const bool any = std::any_of(allowed.begin(), allowed.end(), [](bool a) { return a; });
+  if (!any) return;
+  for (int m = 0; m < members_; ++m) {
+    gate(m, hidden.data() + std::size_t(m) * dim_, allowed, member.data());
+    for (std::size_t e = 0; e < out.size(); ++e)
+      out[e] += member[e] / static_cast<float>(members_);
+  }
+}
 
-}  // namespace
+double GateNetwork::step(const std::vector<const Text*>& texts, const std::vector<int>& targets,
+                         const std::vector<bool>& allowed, Objective objective,
+                         double learning_rate, double dropout, bool update_table) {
+  const auto width = static_cast<std::size_t>(width_);
+  const auto experts = static_cast<std::size_t>(experts_);
+  const auto dim = static_cast<std::size_t>(dim_);
+  const auto batch = static_cast<float>(texts.size());
+  std::vector<float> pre(width), hidden(width), kept(width), upstream(width), probs(experts),
+      scores(experts);
+  std::vector<float> bag_gradients(texts.size() * width);
+  std::bernoulli_distribution keep(1.0 - dropout);
+  const auto keep_scale = static_cast<float>(1.0 / (1.0 - dropout));
+  double loss = 0;
+  for (std::size_t b = 0; b < texts.size(); ++b) {
+    const auto target = static_cast<std::size_t>(targets[b]);
+    sum_rows(*texts[b], pre.data());
+    for (std::size_t k = 0; k < width; ++k) {
+      kept[k] = dropout > 0 ? (keep(random_) ? keep_scale : 0.0f) : 1.0f;
+      hidden[k] = std::max(pre[k], 0.0f) * kept[k];
+    }
+    std::fill(upstream.begin(), upstream.end(), 0.0f);
+    for (std::size_t m = 0; m < static_cast<std::size_t>(members_); ++m) {
+      const float* slice = hidden.data() + m * dim;
+      const float log_p = gate(static_cast<int>(m), slice, allowed, probs.data(), targets[b]);
+      const float p = probs[target];
+      // d loss / d score_e. Raising: p_e - [e = target]. Lowering: that times -p / (1 - p).
+      // Skills outside the softmax have p_e = 0 and get nothing.
+      float scale = 1.0f / batch;
+      if (objective == Objective::raise) {
+        loss -= log_p;
+      } else {
+        loss -= std::log1p(-std::min(p, surest));
+        scale *= p < surest ? -p / (1.0f - p) : 0.0f;
+      }
+      float* weights = gate_weights_.value.data() + m * dim * experts;
+      float* weight_gradient = gate_weights_.gradient.data() + m * dim * experts;
+      float* bias_gradient = gate_biases_.gradient.data() + m * experts;
+      for (std::size_t e = 0; e < experts; ++e) {
+        scores[e] = (probs[e] - (e == target ? 1.0f : 0.0f)) * scale;
+        bias_gradient[e] += scores[e];
+      }
+      for (std::size_t k = 0; k < dim; ++k) {
+        float back = 0;
+        for (std::size_t e = 0; e < experts; ++e) {
+          weight_gradient[k * experts + e] += slice[k] * scores[e];
+          back += weights[k * experts + e] * scores[e];
+        }
+        upstream[m * dim + k] = back;
+      }
+    }
+    float* bag = bag_gradients.data() + b * width;
+    for (std::size_t k = 0; k < width; ++k) {
+      bag[k] = pre[k] > 0 ? upstream[k] * kept[k] : 0.0f;
+      hidden_bias_.gradient[k] += bag[k];
+    }
+  }
+  gate_weights_.step(learning_rate);
+  gate_biases_.step(learning_rate);
+  if (update_table) {
+    hidden_bias_.step(learning_rate);
+    std::vector<std::int64_t> ids, offsets;
+    std::vector<float> weights;
+    for (const auto* text : texts) {
+      offsets.push_back(static_cast<std::int64_t>(ids.size()));
+      for (const auto& occurrence : *text) {
+        if (occurrence.row < 0) continue;
+        ids.push_back(occurrence.row);
+        weights.push_back(occurrence.weight);
+      }
+    }
+    table_optimizer_.step(table_.data(), table_square_.data(),
+                          {ids.data(), weights.data(), ids.size(), offsets.data(), offsets.size()},
+                          bag_gradients.data(), learning_rate);
+  } else {
+    // A rejection says what a text is not, weak evidence about its n-grams: the hidden bias
+    // stays too, as a run of rejections pushing it below zero would close every ReLU and
+    // leave the gate answering one skill for everything.
+    std::fill(hidden_bias_.gradient.begin(), hidden_bias_.gradient.end(), 0.0f);
+  }
+  return loss / static_cast<double>(texts.size()) / members_;
+}
 
-void GateNetwork::set_state(const std::vector<torch::Tensor>& tensors, std::size_t& next) {
-  torch::NoGradGuard no_grad;
-  // Everything is checked before anything changes: a blob that does not fit leaves the gate
-  // as it was, and nothing is read past a tensor's end.
-  require_saved(tensors.size() == next + 4 + 2 * gates_.size(), "state");
-  const auto& rows = tensors[next];
-  require_saved(rows.defined() && rows.scalar_type() == torch::kInt64 && rows.dim() == 1,
-                "row list");
-  const std::int64_t used = rows.size(0);
-  require_saved(used == 0 || (rows.min().item<std::int64_t>() >= 0 &&
-                              rows.max().item<std::int64_t>() < table_.size(0)),
-                "row list");
-  require_saved(float_shaped(tensors[next + 1], {used, table_.size(1)}), "table");
-  auto square_sizes = table_square_.sizes().vec();
-  square_sizes[0] = used;
-  require_saved(float_shaped(tensors[next + 2], square_sizes), "Adagrad accumulators");
-  require_saved(float_shaped(tensors[next + 3], hidden_bias_.sizes()), "hidden bias");
-  const auto& first_gate = tensors[next + 4];
-  const std::int64_t experts =
-      first_gate.defined() && first_gate.dim() == 2 ? first_gate.size(0) : 0;
+std::vector<PackedArray> GateNetwork::state() const {
+  const std::int64_t rows = this->rows(), width = width_, members = members_, dim = dim_,
+                     experts = experts_;
+  return {PackedArray::of("table", table_, {rows, width}),
+          PackedArray::of("table_square", table_square_, {rows}),
+          PackedArray::of("hidden_bias", hidden_bias_.value, {width}),
+          PackedArray::of("hidden_bias_square", hidden_bias_.square, {width}),
+          PackedArray::of("gate_weights", gate_weights_.value, {members, dim, experts}),
+          PackedArray::of("gate_weights_square", gate_weights_.square, {members, dim, experts}),
+          PackedArray::of("gate_biases", gate_biases_.value, {members, experts}),
+          PackedArray::of("gate_biases_square", gate_biases_.square, {members, experts})};
+}
+
+void GateNetwork::set_state(const std::vector<PackedArray>& arrays) {
+  std::map<std::string_view, const PackedArray*> named;
+  for (const auto& array : arrays)
+    named.emplace(array.name, &array);
+  const auto table_found = named.find("table");
+  require_saved(table_found != named.end() && table_found->second->sizes.size() == 2, "table");
+  const std::int64_t rows = table_found->second->sizes[0];
+  require_saved(rows >= 0 && rows <= max_saved_rows, "table");
+  const auto biases_found = named.find("gate_biases");
+  require_saved(biases_found != named.end() && biases_found->second->sizes.size() == 2, "gate");
+  const std::int64_t experts = biases_found->second->sizes[1];
   require_saved(experts >= 1 && experts <= max_saved_experts, "gate");
-  for (std::size_t m = 0; m < gates_.size(); ++m) {
-    require_saved(float_shaped(tensors[next + 4 + 2 * m], {experts, dim_}), "gate weights");
-    require_saved(float_shaped(tensors[next + 5 + 2 * m], {experts}), "gate biases");
-  }
+  const std::int64_t width = width_, members = members_, dim = dim_;
 
-  table_.zero_();
-  table_.index_copy_(0, rows, tensors[next + 1]);
-  table_square_.zero_();
-  table_square_.index_copy_(0, rows, tensors[next + 2]);
-  hidden_bias_.copy_(tensors[next + 3]);
-  next += 4;
-  grow(static_cast<int>(experts));
-  for (auto& gate : gates_) {
-    gate->route_weight.copy_(tensors[next++]);
-    gate->route_bias.copy_(tensors[next++]);
-  }
+  // Everything is read and checked before anything changes.
+  auto table = saved_floats(named, "table", {rows, width});
+  auto table_square = saved_floats(named, "table_square", {rows});
+  Dense hidden_bias{saved_floats(named, "hidden_bias", {width}),
+                    saved_floats(named, "hidden_bias_square", {width}),
+                    std::vector<float>(static_cast<std::size_t>(width))};
+  Dense gate_weights{saved_floats(named, "gate_weights", {members, dim, experts}),
+                     saved_floats(named, "gate_weights_square", {members, dim, experts}),
+                     std::vector<float>(static_cast<std::size_t>(members * dim * experts))};
+  Dense gate_biases{saved_floats(named, "gate_biases", {members, experts}),
+                    saved_floats(named, "gate_biases_square", {members, experts}),
+                    std::vector<float>(static_cast<std::size_t>(members * experts))};
+  table_ = std::move(table);
+  table_square_ = std::move(table_square);
+  hidden_bias_ = std::move(hidden_bias);
+  gate_weights_ = std::move(gate_weights);
+  gate_biases_ = std::move(gate_biases);
+  experts_ = static_cast<int>(experts);
 }
 
 }  // namespace requip::router::detail

@@ -1,67 +1,90 @@
 #pragma once
 
-#include <torch/torch.h>
-
-#include <memory>
+#include <cstdint>
+#include <random>
 #include <vector>
 
-#include "requip/moe/top_k_gate.hpp"
+#include "requip/core/array_pack.hpp"
 #include "sparse_row_adagrad.hpp"
 
 namespace requip::router::detail {
 
-// A batch of texts as an EmbeddingBag takes it: bucket ids, where each text starts, and each
-// n-gram's TF-IDF weight.
-struct Bags {
-  torch::Tensor ids;      // (total) int64
-  torch::Tensor offsets;  // (B) int64
-  torch::Tensor weights;  // (total) float
+// One n-gram occurrence of a text as the gate reads it: the table row of its n-gram
+// (NgramRows::absent for one the gate never learned from, whose row would be zero) and its
+// TF-IDF weight, normalised over the text.
+struct Occurrence {
+  std::int32_t row = -1;
+  float weight = 0;
+};
+using Text = std::vector<Occurrence>;
+
+// What a step pushes each text's target skill towards.
+enum class Objective {
+  raise,  // minimise -log p: the skill was right
+  lower,  // minimise -log(1 - p): the skill was wrong
 };
 
-// The ensemble as one network: an n-gram table of M slices of width d, a ReLU, and M gates,
-// one per slice. One table row holds a feature's M slices side by side, so a lookup touches
-// one contiguous run of memory, and one optimizer step trains every member. Autograd stops at
-// the bag sums; the table's gradient is scattered by hand onto only the rows a batch used.
+// The router's gate, one implementation for routing and for learning: an n-gram table of M
+// slices of width d, summed per text with TF-IDF weights, a ReLU, and M softmax gates over
+// the skills, one per slice, whose probabilities are averaged. Each gate is the MoE's
+// moe::TopKGate at top-1 without noise (a test holds the two to the same numbers), written as
+// plain loops: a routed utterance is a few thousand multiply-adds, which torch's per-op
+// dispatch would dwarf, and a bot that routes need not load LibTorch.
+//
+// Not thread-safe for writing: RouterModel serialises steps against routing.
 class GateNetwork {
  public:
-  GateNetwork(int buckets, int dim, int members, int experts, std::uint64_t seed,
-              double learning_rate);
+  GateNetwork(int dim, int members, int experts, std::uint64_t seed);
 
-  // The M gates' outputs for a batch; dropout only when training. Their logits are clean
-  // (unmasked); their probs are zero outside the mask.
-  std::vector<moe::GateOutput> forward(const Bags& bags, const torch::Tensor& mask, double dropout);
-  // One optimizer step on a loss computed from the last forward(), then the gradients are
-  // cleared. Without update_table only the gates move.
-  void step(const torch::Tensor& loss, double learning_rate, bool update_table = true);
+  int dim() const { return dim_; }
+  int members() const { return members_; }
+  int experts() const { return experts_; }
+  std::int32_t rows() const { return static_cast<std::int32_t>(table_square_.size()); }
+
+  // Zero rows up to `rows`, for n-grams met for the first time.
+  void add_rows(std::int32_t rows);
+  // More skills; the learned ones keep their weights.
   void grow(int experts);
 
-  int members() const { return static_cast<int>(gates_.size()); }
-  int dim() const { return dim_; }
-  int experts() const { return static_cast<int>(gates_.front()->experts()); }
+  // (E) probabilities, zero outside `allowed`. Allocation-free once its buffers have grown.
+  void probabilities(const Text& text, const std::vector<bool>& allowed,
+                     std::vector<float>& out) const;
 
-  // Raw weights for the fast inference path.
-  const float* table_data() const { return table_.data_ptr<float>(); }
-  const float* hidden_bias_data() const { return hidden_bias_.data_ptr<float>(); }
-  const float* gate_weight_data(int member) const;  // (E, d)
-  const float* gate_bias_data(int member) const;    // (E)
+  // One Adagrad step on the batch's loss (the mean over texts, summed over members) for each
+  // text's target skill; returns that loss per member. Dropout applies to the hidden units;
+  // without update_table only the gates move.
+  double step(const std::vector<const Text*>& texts, const std::vector<int>& targets,
+              const std::vector<bool>& allowed, Objective objective, double learning_rate,
+              double dropout, bool update_table);
 
-  // Learned weights, written and read in this order by the model's save and load.
-  std::vector<torch::Tensor> state() const;
-  void set_state(const std::vector<torch::Tensor>& tensors, std::size_t& next);
+  // Everything learned, by name, and back; set_state checks every array before it changes
+  // anything and throws std::runtime_error naming the one that does not fit.
+  std::vector<PackedArray> state() const;
+  void set_state(const std::vector<PackedArray>& arrays);
 
  private:
-  void reset_dense_optimizer(double learning_rate);
+  // A weight with its Adagrad accumulator and the gradient of the step in progress.
+  struct Dense {
+    std::vector<float> value, square, gradient;
+    void resize(std::size_t size, float initial);
+    void step(double learning_rate);
+  };
 
-  int dim_;
-  torch::Tensor table_;         // (V, M*d), zero at first: unseen n-grams contribute nothing
-  torch::Tensor table_square_;  // (V) row-wise Adagrad accumulators
-  torch::Tensor hidden_bias_;   // (M*d)
-  Bags batch_bags_;             // what the last forward() summed
-  torch::Tensor batch_sums_;    // (B, M*d) its bag sums, the leaf whose gradient step() uses
+  // pre (W) = hidden bias + the text's weighted rows; the hidden units are relu(pre).
+  void sum_rows(const Text& text, float* pre) const;
+  // The member's (E) probabilities from its slice of the hidden units; returns log p[target]
+  // when target >= 0.
+  float gate(int member, const float* hidden, const std::vector<bool>& allowed, float* out,
+             int target = -1) const;
+
+  int dim_, members_, experts_, width_;
+  std::vector<float> table_;         // (R, M*d), zero at first
+  std::vector<float> table_square_;  // (R) row-wise Adagrad accumulators
+  Dense hidden_bias_;                // (M*d)
+  Dense gate_weights_;               // (M, d, E): along E, so a hidden unit scores every skill
+  Dense gate_biases_;                // (M, E)
   SparseRowAdagrad table_optimizer_;
-  std::vector<moe::TopKGate> gates_;  // top-1, no noise: exploration comes from feedback
-  torch::Generator generator_;        // dropout
-  std::unique_ptr<torch::optim::Adagrad> dense_optimizer_;
+  std::mt19937_64 random_;  // initial gate weights, then dropout
 };
 
 }  // namespace requip::router::detail

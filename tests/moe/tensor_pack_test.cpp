@@ -18,6 +18,8 @@ std::vector<NamedTensor> every_kind() {
           {"rows", torch::tensor({3, 1, 4, 1}, torch::kInt64)},
           {"config", torch::tensor({'{', '}'}, torch::kUInt8)},
           {"mask", torch::tensor({true, false})},
+          {"shipped weights", torch::tensor({0.5, -2.0}).to(torch::kFloat16)},
+          {"brain-float weights", torch::tensor({0.25, 3.0}).to(torch::kBFloat16)},
           {"nothing yet", torch::empty({0, 5}, torch::kFloat32)}};
 }
 
@@ -69,10 +71,10 @@ TEST_CASE("tensor pack: damaged bytes are refused with what is wrong, never read
   SECTION("an unknown element type") {
     std::string patched = bytes;
     patched[8 + 4 + 2 + std::strlen("weights")] = 9;
-    CHECK_THAT(unpack_error(patched), Catch::Contains("'weights' has unknown dtype 9"));
+    CHECK_THAT(unpack_error(patched), Catch::Contains("'weights' has unknown element type 9"));
   }
   SECTION("bytes after the last tensor") {
-    CHECK_THAT(unpack_error(bytes + "x"), Catch::Contains("1 bytes after the last tensor"));
+    CHECK_THAT(unpack_error(bytes + "x"), Catch::Contains("1 bytes after the last array"));
   }
 }
 

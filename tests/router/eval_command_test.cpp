@@ -19,9 +19,9 @@ TEST_CASE("eval router: --json reports the figures on a small slice", "[router][
   requip::test::TempDir dir;
   std::ofstream(dir / "train.tsv") << train_rows;
   std::ofstream(dir / "test.tsv") << "text\tintent\nwill it be sunny\tweather\nplay jazz\tmusic\n";
-  auto result = run_requip({"eval", "router", "--train", (dir / "train.tsv").string(), "--test",
-                            (dir / "test.tsv").string(), "--json", "--epochs", "30", "--buckets",
-                            "4096", "--dim", "16"});
+  auto result =
+      run_requip({"eval", "router", "--train", (dir / "train.tsv").string(), "--test",
+                  (dir / "test.tsv").string(), "--json", "--epochs", "30", "--dim", "16"});
   REQUIRE(result.exit_code == 0);
   const auto figures = nlohmann::json::parse(result.out);
   for (const char* field : {"accuracy", "macro_f1", "train_s", "route_p50_us", "route_p99_us"})

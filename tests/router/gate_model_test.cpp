@@ -1,14 +1,12 @@
-#include <torch/serialize.h>
+#include <catch2/catch.hpp>
 
 #include <cmath>
-#include <sstream>
+#include <set>
 
-#include "requip/moe/tensor_pack.hpp"
+#include "requip/core/array_pack.hpp"
+#include "requip/router/featurizer.hpp"
 #include "requip/router/gate_model.hpp"
 #include "synthetic_skills.hpp"
-
-// Last: torch brings glog, whose CHECK macro must not shadow Catch's.
-#include <catch2/catch.hpp>
 
 using namespace requip::router;
 
@@ -54,22 +52,35 @@ TEST_CASE("gate model: saved weights load into a new model that answers the same
   CHECK_THROWS_WITH(copy.load("not weights"), Catch::Contains("unreadable"));
 }
 
-TEST_CASE("gate model: a blob saved as a LibTorch archive, before tensor packs, still loads",
-          "[router][gate]") {
+TEST_CASE(
+    "gate model: a blob of the hashed-bucket layout of earlier versions is refused, so "
+    "that the router retrains",
+    "[router][gate]") {
   const GateModel model = trained(GateModel::Mask(4, true));
-  std::vector<torch::Tensor> tensors;
-  for (auto& named : requip::moe::unpack_tensors(model.save()))
-    tensors.push_back(named.tensor);
-  std::ostringstream archive;
-  torch::save(tensors, archive);
-  REQUIRE(requip::moe::is_torch_archive(archive.str()));
-
+  auto arrays = requip::unpack_arrays(model.save());
+  arrays.erase(arrays.begin());  // what tells the layouts apart
+  arrays.insert(arrays.begin(),
+                requip::PackedArray::of("shape", std::vector<std::int64_t>{1 << 18, 16, 2}, {3}));
   GateModel copy(requip::test::small_gate());
-  copy.load(archive.str());
-  std::vector<float> a, b;
-  model.probabilities("set an alarm", GateModel::Mask(4, true), a);
-  copy.probabilities("set an alarm", GateModel::Mask(4, true), b);
-  CHECK(a == b);
+  CHECK_THROWS_WITH(copy.load(requip::pack_arrays(arrays)),
+                    Catch::Contains("older hashed layout") && Catch::Contains("rebuilt"));
+}
+
+TEST_CASE("gate model: its table has a row per n-gram it learned from, and grows with feedback",
+          "[router][gate]") {
+  GateModel model = trained(GateModel::Mask(4, true));
+  const requip::router::Featurizer featurizer;
+  std::set<std::uint64_t> learned;
+  for (const auto& example : requip::test::synthetic_examples()) {
+    for (const auto hash : featurizer.features(example.text))
+      learned.insert(hash);
+  }
+  CHECK(model.ngrams() == static_cast<std::int32_t>(learned.size()));
+  model.learn("zebra crossing", 1, true, GateModel::Mask(4, true));
+  CHECK(model.ngrams() > static_cast<std::int32_t>(learned.size()));
+  const auto grown = model.ngrams();
+  model.learn("unicorn stampede", 1, false, GateModel::Mask(4, true));
+  CHECK(model.ngrams() == grown);  // a rejection teaches no n-gram
 }
 
 TEST_CASE(
@@ -81,33 +92,45 @@ TEST_CASE(
   const GateModel::Mask all(4, true);
   std::vector<float> before;
   kept.probabilities("play the radio", all, before);
-  auto saved = requip::moe::unpack_tensors(model.save());
-  const auto refused = [&](std::vector<requip::moe::NamedTensor> tensors) {
-    CHECK_THROWS_WITH(kept.load(requip::moe::pack_tensors(tensors)),
+  auto saved = requip::unpack_arrays(model.save());
+  const auto refused = [&](std::vector<requip::PackedArray> arrays) {
+    CHECK_THROWS_WITH(kept.load(requip::pack_arrays(arrays)),
                       Catch::Contains("delete the blob to retrain"));
     std::vector<float> after;
     kept.probabilities("play the radio", all, after);
     CHECK(after == before);
   };
+  const auto replaced = [&](const std::string& name, requip::PackedArray array) {
+    for (auto& entry : saved) {
+      if (entry.name == name) entry = std::move(array);
+    }
+    return saved;
+  };
 
-  SECTION("document frequencies shorter than the buckets") {
-    saved[2].tensor = saved[2].tensor.slice(0, 0, 3);
-    refused(saved);
+  SECTION("document frequencies fewer than the n-grams") {
+    refused(
+        replaced("document_frequency",
+                 requip::PackedArray::of("document_frequency", std::vector<float>{1, 1, 1}, {3})));
   }
-  SECTION("a learned row outside the table") {
-    saved[3].tensor = saved[3].tensor.clone();
-    saved[3].tensor[0] = std::int64_t{1} << 40;
-    refused(saved);
+  SECTION("an n-gram twice") {
+    const auto ngrams = saved[2].int64s();
+    auto twice = ngrams;
+    twice[1] = twice[0];
+    refused(replaced("ngrams", requip::PackedArray::of("ngrams", twice, saved[2].sizes)));
   }
   SECTION("weights of another type") {
-    saved[4].tensor = saved[4].tensor.to(torch::kFloat64);
-    refused(saved);
+    auto table = saved[4];
+    table.type = requip::ElementType::float64;
+    table.bytes += table.bytes;
+    refused(replaced("table", table));
   }
   SECTION("weights that are not numbers") {
-    saved[6].tensor = torch::full_like(saved[6].tensor, std::nanf(""));
-    refused(saved);
+    auto biases = saved[6].floats();
+    biases[0] = std::nanf("");
+    refused(
+        replaced("hidden_bias", requip::PackedArray::of("hidden_bias", biases, saved[6].sizes)));
   }
-  SECTION("a tensor missing") {
+  SECTION("an array missing") {
     saved.pop_back();
     refused(saved);
   }

@@ -176,7 +176,10 @@ TEST_CASE("router: one router can equip another (requip the requipper)", "[route
   auto model = shared_model();
   auto inner_model = shared_model();
   Brain brain;
-  brain.add(std::make_shared<RouterSkill>(model));
+  // The top router hands media requests to the media router, which chooses music or news.
+  RouterSkillOptions top;
+  top.scope = {"weather", "alarm", "media"};
+  brain.add(std::make_shared<RouterSkill>(model, top));
   brain.add(std::make_shared<RouterSkill>(inner_model,
                                           RouterSkillOptions{"media",
                                                              "a",

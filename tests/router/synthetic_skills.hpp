@@ -13,7 +13,6 @@ namespace requip::test {
 // A gate small enough to train in a blink, even under the sanitizers.
 inline router::GateConfig small_gate() {
   router::GateConfig config;
-  config.features.buckets = 1 << 16;
   config.dim = 16;
   config.members = 2;
   config.epochs = 40;

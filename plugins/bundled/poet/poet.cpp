@@ -1,36 +1,52 @@
 // poet: writes verse with a trained tinymoe language model. The model is the file
-// $REQUIP_POET_MODEL, else $XDG_DATA_HOME/requip/tinymoe.pt (~/.local/share/requip/...); with
-// none, the poet says how to train one.
+// $REQUIP_POET_MODEL, else the user's own $XDG_DATA_HOME/requip/tinymoe.pt
+// (~/.local/share/requip/...) when there is one, else the model that ships with requip.
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <memory>
 #include <mutex>
 #include <random>
 
-#include "requip/moe/lm_checkpoint.hpp"
-#include "requip/moe/lm_generator.hpp"
 #include "requip/plugin.hpp"
 #include "text.hpp"
+#include "verse_writer.hpp"
 
 namespace {
 
 using requip::bundled::lowercase;
 using requip::bundled::trim_end;
 
-constexpr std::int64_t verse_characters = 300;
 constexpr std::size_t verse_lines = 8;
 
-std::filesystem::path model_file() {
-  if (const char* file = std::getenv("REQUIP_POET_MODEL"); file != nullptr && *file != '\0')
-    return file;
+std::filesystem::path user_model_file() {
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0')
     return std::filesystem::path(xdg) / "requip" / "tinymoe.pt";
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home != nullptr ? home : ".") / ".local" / "share" / "requip" /
          "tinymoe.pt";
+}
+
+// The first of the files that exists: where this build put it, then where it is installed.
+// (The host loads a private copy of this library, so the plugin cannot find its files from
+// its own path.)
+std::filesystem::path first_existing(std::initializer_list<const char*> files) {
+  std::error_code error;
+  for (const char* file : files) {
+    if (std::filesystem::exists(file, error)) return file;
+  }
+  return {};
+}
+
+std::filesystem::path model_file() {
+  if (const char* file = std::getenv("REQUIP_POET_MODEL"); file != nullptr && *file != '\0')
+    return file;
+  auto user = user_model_file();
+  if (std::filesystem::exists(user)) return user;
+  auto shipped = first_existing({REQUIP_POET_MODEL_IN_SOURCE, REQUIP_POET_MODEL_INSTALLED});
+  return shipped.empty() ? user : shipped;
 }
 
 std::string how_to_train(const std::filesystem::path& file) {
@@ -40,45 +56,39 @@ std::string how_to_train(const std::filesystem::path& file) {
       file.string());
 }
 
-// The subject after "about", kept to the characters the model knows.
-std::string subject_of(const std::string& text, const requip::moe::CharVocab& vocab) {
+// The subject after "about".
+std::string subject_of(const std::string& text) {
   const auto about = lowercase(text).find(" about ");
   if (about == std::string::npos) return {};
-  std::string subject;
-  for (const char c : trim_end(text.substr(about + 7)))
-    if (vocab.contains(c)) subject += c;
-  return subject;
+  return trim_end(text.substr(about + 7));
 }
 
-// The model is read-only and large: one copy per library serves the poet of every
-// conversation. Generation takes the model's lock, as its decoder keeps scratch buffers.
-struct SharedModel {
-  requip::moe::LmCheckpoint checkpoint;
-  std::filesystem::path file;
-  std::filesystem::file_time_type modified{};
-  std::mutex generating;
-};
-
-// A retrained model is picked up on the next request, without a reload of the plugin.
-std::shared_ptr<SharedModel> shared_model(const std::filesystem::path& file) {
+// The verse writer, loaded at the first poem and kept for the life of the process.
+requip_write_verse_fn verse_writer(std::string& failure) {
   static std::mutex mutex;
-  static std::shared_ptr<SharedModel> current;
-  const auto modified = std::filesystem::last_write_time(file);
+  static requip_write_verse_fn writer = nullptr;
+  static std::string reason;
   std::lock_guard lock(mutex);
-  if (current && current->file == file && current->modified == modified) return current;
-  auto loaded = std::make_shared<SharedModel>();
-  loaded->checkpoint = requip::moe::load_checkpoint(file);
-  loaded->checkpoint.model->eval();
-  loaded->file = file;
-  loaded->modified = modified;
-  current = loaded;
-  return loaded;
+  if (writer == nullptr && reason.empty()) {
+    const auto library = first_existing({REQUIP_POET_WRITER_BUILT, REQUIP_POET_WRITER_INSTALLED});
+    void* handle = library.empty() ? nullptr : dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle != nullptr)
+      writer = reinterpret_cast<requip_write_verse_fn>(dlsym(handle, REQUIP_WRITE_VERSE_SYMBOL));
+    if (writer == nullptr) {
+      reason = library.empty() ? fmt::format("my verse writer is not installed (looked for {})",
+                                             REQUIP_POET_WRITER_INSTALLED)
+                               : fmt::format("my verse writer {} did not load: {}",
+                                             library.string(), dlerror());
+    }
+  }
+  failure = reason;
+  return writer;
 }
 
 class Poet final : public requip::Skill {
  public:
   std::string name() const override { return "poet"; }
-  std::string version() const override { return "1.0.0"; }
+  std::string version() const override { return "1.1.0"; }
   std::string description() const override {
     return "writes verse with a tinymoe model trained on Shakespeare";
   }
@@ -103,33 +113,27 @@ class Poet final : public requip::Skill {
           {fmt::format("I have no model to write with yet ({} does not exist).", file.string()),
            how_to_train(file)});
     }
-    std::shared_ptr<SharedModel> model;
-    try {
-      model = shared_model(file);
-    } catch (const std::exception& error) {
+    std::string failure;
+    const auto writer = verse_writer(failure);
+    if (writer == nullptr)
+      return requip::Algorithm::say(fmt::format("I cannot write: {}", failure));
+    std::string text;
+    const auto receive = [](void* user, const char* data, std::size_t size) {
+      static_cast<std::string*>(user)->assign(data, size);
+    };
+    if (writer(file.c_str(), subject_of(request).c_str(), random_(), receive, &text) == 0) {
       return requip::Algorithm::say_lines(
-          {fmt::format("I cannot use my model: {}", error.what()), how_to_train(file)});
+          {fmt::format("I cannot use my model: {}", text), how_to_train(file)});
     }
-    return requip::Algorithm::say_lines(
-        verse(*model, subject_of(request, model->checkpoint.vocab)));
+    return requip::Algorithm::say_lines(lines_of(text));
   }
 
-  std::vector<std::string> verse(SharedModel& model, const std::string& subject) {
-    requip::moe::SampleOptions options;
-    options.count = verse_characters;
-    options.temperature = 0.8;
-    options.seed = random_();
-    const auto& vocab = model.checkpoint.vocab;
-    auto prompt = vocab.encode(subject.empty() && vocab.contains('\n') ? "\n" : subject);
-    std::vector<std::int64_t> ids;
-    {
-      std::lock_guard lock(model.generating);
-      ids = requip::moe::generate(model.checkpoint.model, std::move(prompt), options);
-    }
+  // The verse's first lines. The last, cut off by the character count, is left out unless it
+  // is all there is.
+  static std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
     std::string line;
-    // The last line, cut off by the character count, is left out unless it is all there is.
-    for (const char c : subject + vocab.decode(ids)) {
+    for (const char c : text) {
       if (c != '\n') {
         line += c;
       } else if (!trim_end(line, " ").empty() && lines.size() < verse_lines) {

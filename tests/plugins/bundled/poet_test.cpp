@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cstdlib>
 
 #include "bundled_plugin.hpp"
@@ -16,13 +17,30 @@ namespace {
 
 const std::string verse_text = "the sea is wide\nand love is long\n";
 
-// Points the poet at `file` for the length of a test.
-class PoetModel {
+// Sets an environment variable for the length of a test.
+class Setting {
  public:
-  explicit PoetModel(const std::filesystem::path& file) {
-    setenv("REQUIP_POET_MODEL", file.c_str(), 1);
+  Setting(const char* name, const std::string& value) : name_(name) {
+    setenv(name, value.c_str(), 1);
   }
-  ~PoetModel() { unsetenv("REQUIP_POET_MODEL"); }
+  ~Setting() { unsetenv(name_); }
+  Setting(const Setting&) = delete;
+  Setting& operator=(const Setting&) = delete;
+
+ private:
+  const char* name_;
+};
+
+// Points the poet at `file` for the length of a test.
+class PoetModel : public Setting {
+ public:
+  explicit PoetModel(const std::filesystem::path& file) : Setting("REQUIP_POET_MODEL", file) {}
+};
+
+// Gives the user a data folder of their own, with or without a model in it.
+class UserDataHome : public Setting {
+ public:
+  explicit UserDataHome(const std::filesystem::path& folder) : Setting("XDG_DATA_HOME", folder) {}
 };
 
 void save_untrained_model(const std::filesystem::path& file) {
@@ -34,7 +52,41 @@ void save_untrained_model(const std::filesystem::path& file) {
 
 }  // namespace
 
-TEST_CASE("poet plugin: without a model it says how to train one", "[plugins][poet]") {
+TEST_CASE("poet plugin: with no model of the user's own, it writes with the shipped one",
+          "[plugins][poet]") {
+  requip::test::TempDir dir;
+  UserDataHome home(dir.path());
+  Brain brain;
+  brain.add(bundled_skill("poet", brain));
+  const auto lines = answer(brain, "write me a poem about the king");
+  REQUIRE(lines.size() >= 4);
+  CHECK_THAT(lines[0], Catch::StartsWith("the king"));
+  std::size_t letters = 0, characters = 0;
+  for (const auto& line : lines) {
+    CHECK_FALSE(line.empty());
+    for (const char c : line) {
+      letters += std::isalpha(static_cast<unsigned char>(c)) != 0 || c == ' ' ? 1 : 0;
+      ++characters;
+    }
+  }
+  // Verse is words: a model that failed to load or learn gives noise or punctuation.
+  CHECK(letters > characters * 9 / 10);
+
+  SECTION("and the user's own model, once there is one, takes its place") {
+    std::filesystem::create_directories(dir / "requip");
+    save_untrained_model(dir / "requip" / "tinymoe.pt");
+    const auto vocab = requip::moe::CharVocab::of_text(verse_text);
+    for (const auto& line : answer(brain, "write a poem about love")) {
+      for (const char c : line)
+        CHECK(vocab.contains(c));
+    }
+  }
+}
+
+TEST_CASE(
+    "poet plugin: a model file it is pointed at but cannot find is named, with how to "
+    "train one",
+    "[plugins][poet]") {
   requip::test::TempDir dir;
   PoetModel model(dir / "tinymoe.pt");
   Brain brain;

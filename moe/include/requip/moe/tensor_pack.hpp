@@ -13,14 +13,10 @@ struct NamedTensor {
   torch::Tensor tensor;
 };
 
-// Named tensors as one string of bytes: how gate blobs and language-model checkpoints are
-// stored. LibTorch's own archives (a zip of pickles and TorchScript) trust the lengths they
-// read, so a damaged or hostile file can make them allocate gigabytes or crash; here every
-// length is checked against the bytes that hold it before anything is allocated.
-//
-// Layout: "RQTPACK1", u32 count, then per tensor: u16 name length, the name, u8 dtype
-// (0 float32, 1 float64, 2 int64, 3 uint8, 4 bool), u8 rank (at most 8), rank i64 sizes, and the
-// elements in row-major order. Every number is little-endian.
+// Named tensors as an array pack (requip/core/array_pack.hpp): how gate blobs and
+// language-model checkpoints are stored. LibTorch's own archives (a zip of pickles and
+// TorchScript) trust the lengths they read, so a damaged or hostile file can make them
+// allocate gigabytes or crash; a pack checks every length before anything is allocated.
 std::string pack_tensors(const std::vector<NamedTensor>& tensors);
 
 // Throws std::runtime_error saying what is wrong with the bytes.

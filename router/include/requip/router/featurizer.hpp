@@ -8,9 +8,8 @@
 namespace requip::router {
 
 struct FeaturizerConfig {
-  std::uint32_t buckets = 1u << 18;  // hashed feature space; collisions are rare below ~50k n-grams
-  int max_word_ngram = 2;            // word 1..max_word_ngram-grams
-  int min_char_ngram = 3;            // char n-grams of each word, with '<' '>' boundary markers
+  int max_word_ngram = 2;  // word 1..max_word_ngram-grams
+  int min_char_ngram = 3;  // char n-grams of each word, with '<' '>' boundary markers
   int max_char_ngram = 5;
 };
 
@@ -20,16 +19,17 @@ std::vector<std::string> words(std::string_view text);
 // The words joined by single spaces: the form under which a request is remembered.
 std::string normalize(std::string_view text);
 
-// Turns a text into bucket ids of its word 1-2-grams and character 3-5-grams, hashed into a
-// fixed number of buckets (the hashing trick: no vocabulary to keep or grow).
+// Turns a text into 64-bit hashes of its word 1-2-grams and character 3-5-grams. The gate
+// keeps a row for each hash it has learned from, so its table grows with what it is taught
+// rather than being sized for every n-gram there could be.
 class Featurizer {
  public:
   explicit Featurizer(FeaturizerConfig config = {});
 
-  // One bucket id per n-gram occurrence, appended to out (cleared first). Allocation-free once
-  // out has grown (a per-thread buffer holds the marked words): this is on the routing hot path.
-  void features(std::string_view text, std::vector<std::int64_t>& out) const;
-  std::vector<std::int64_t> features(std::string_view text) const;
+  // One hash per n-gram occurrence, appended to out (cleared first). Allocation-free once out
+  // has grown (a per-thread buffer holds the marked words): this is on the routing hot path.
+  void features(std::string_view text, std::vector<std::uint64_t>& out) const;
+  std::vector<std::uint64_t> features(std::string_view text) const;
   // The n-grams themselves, in the order features() hashes them: for tests and explanations.
   std::vector<std::string> ngrams(std::string_view text) const;
 

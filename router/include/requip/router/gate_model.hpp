@@ -28,11 +28,13 @@ struct TrainingExample {
   int expert = 0;  // the skill's row in the gate
 };
 
-// The learned part of the router: hashed n-grams, TF-IDF weighted, summed by an EmbeddingBag
-// into a vector that a moe::TopKGate scores against one row per skill. Rows are never deleted:
-// a skill that is not loaded is masked out and keeps what it learned.
+// The learned part of the router: word and character n-grams, TF-IDF weighted, summed as an
+// EmbeddingBag sums them into a vector that the MoE's top-k gate (at top-1) scores against
+// one row per skill. The n-gram table has a row for each n-gram the gate has learned from and
+// grows with them: a bot with a few skills holds a few thousand rows. Skill rows are never
+// deleted: a skill that is not loaded is masked out and keeps what it learned.
 //
-// Not thread-safe: RouterModel serializes access.
+// Needs no LibTorch. Not thread-safe for learning: RouterModel serializes it against routing.
 class GateModel {
  public:
   using Mask = std::vector<bool>;  // (E) true = the skill is loaded and may be chosen
@@ -45,6 +47,8 @@ class GateModel {
   ~GateModel();
 
   int experts() const;
+  // How many n-grams the table holds a row for.
+  std::int32_t ngrams() const;
   // Adds rows up to `experts`, keeping the learned ones.
   void grow(int experts);
 
@@ -55,13 +59,9 @@ class GateModel {
   // negative one lowers it.
   void learn(std::string_view text, int expert, bool positive, const Mask& loaded);
 
-  // (E) probabilities, zero outside the mask. Computed on a plain copy of the weights that
-  // training, loading and every online step refresh: the same math as the torch modules,
-  // without their per-op cost. Returns the share of the text's TF-IDF
+  // (E) probabilities, zero outside the mask. Returns the share of the text's squared TF-IDF
   // weight that falls on n-grams the gate has learned from.
   float probabilities(std::string_view text, const Mask& loaded, std::vector<float>& out) const;
-  // The same through the torch modules; the reference the fast path is tested against.
-  std::vector<float> probabilities_reference(std::string_view text, const Mask& loaded) const;
 
   // Everything learned, as bytes for a blob, and back. load() throws on bytes it cannot read.
   std::string save() const;

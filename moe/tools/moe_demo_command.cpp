@@ -4,7 +4,7 @@
 #include <iostream>
 #include <string>
 
-#include "commands.hpp"
+#include "moe_commands.hpp"
 #include "moe_timing.hpp"
 #include "requip/moe/sparse_moe.hpp"
 

@@ -3,7 +3,7 @@
 
 #include <torch/utils.h>
 
-#include "commands.hpp"
+#include "moe_commands.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/moe/lm_generator.hpp"
 

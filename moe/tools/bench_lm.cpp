@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "bench.hpp"
 #include "paths.hpp"
 #include "requip/moe/lm_generator.hpp"
 #include "requip/moe/lm_trainer.hpp"
+#include "stopwatch.hpp"
 
 namespace requip::cli {
 

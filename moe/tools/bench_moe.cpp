@@ -5,10 +5,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "bench.hpp"
 #include "fma_peak.hpp"
 #include "moe_timing.hpp"
 #include "requip/moe/sparse_moe.hpp"
+#include "stopwatch.hpp"
 
 namespace requip::cli {
 

@@ -3,7 +3,10 @@
 
 #include <torch/utils.h>
 
-#include "commands.hpp"
+#include <map>
+#include <string>
+
+#include "moe_commands.hpp"
 #include "paths.hpp"
 #include "progress_bar.hpp"
 #include "rank_launcher.hpp"
@@ -21,6 +24,7 @@ struct TrainOptions {
   std::string out = "tinymoe.pt";
   std::string report;
   std::string init;
+  torch::ScalarType weights = torch::kFloat32;
   int threads = 2;
   int nproc = 1;
   bool data_parallel = false;
@@ -161,7 +165,7 @@ void train(const TrainOptions& options) {
   bar.finish();
   trainer.gather_experts();
 
-  moe::save_checkpoint(options.out, trainer.model(), corpus.vocab());
+  moe::save_checkpoint(options.out, trainer.model(), corpus.vocab(), options.weights);
   fmt::print("saved {}\n", options.out);
   if (!options.report.empty()) {
     write_training_report(options.report, history);
@@ -180,6 +184,14 @@ void add_train_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "checkpoint to write")->capture_default_str();
   command->add_option("--report", options->report, "write an HTML report of the run here");
+  const std::map<std::string, torch::ScalarType> weight_types{
+      {"float32", torch::kFloat32}, {"float16", torch::kFloat16}, {"bfloat16", torch::kBFloat16}};
+  command
+      ->add_option("--store", options->weights,
+                   "element type of the weights in the checkpoint; float16 halves the file "
+                   "(training itself runs in float32)")
+      ->transform(CLI::CheckedTransformer(weight_types))
+      ->default_str("float32");
   command
       ->add_option("--init", options->init,
                    "start from this checkpoint's weights and shape (the shape options are then "

@@ -4,7 +4,7 @@
 #include <ATen/Parallel.h>
 #include <algorithm>
 
-#include "bench.hpp"
+#include "stopwatch.hpp"
 
 namespace requip::cli {
 

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench.hpp"
+#include "stopwatch.hpp"
 
 namespace requip::cli {
 

@@ -7,11 +7,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "bench.hpp"
 #include "paths.hpp"
 #include "rank_launcher.hpp"
 #include "requip/moe/lm_trainer.hpp"
 #include "requip/moe/process_group.hpp"
+#include "stopwatch.hpp"
 
 namespace requip::cli {
 

@@ -29,12 +29,17 @@ std::filesystem::path user_model_file() {
          "tinymoe.pt";
 }
 
-// The first of the files that exists: where this build put it, then where it is installed.
+// The first place the file is: where this build put it, where it is installed relative to
+// the running program (a requip moved with its prefix), then where it was to be installed.
 // (The host loads a private copy of this library, so the plugin cannot find its files from
 // its own path.)
-std::filesystem::path first_existing(std::initializer_list<const char*> files) {
+std::filesystem::path first_existing(const char* built, const char* from_program,
+                                     const char* installed) {
   std::error_code error;
-  for (const char* file : files) {
+  const auto program = std::filesystem::read_symlink("/proc/self/exe", error);
+  for (const auto& file :
+       {std::filesystem::path(built), (program.parent_path() / from_program).lexically_normal(),
+        std::filesystem::path(installed)}) {
     if (std::filesystem::exists(file, error)) return file;
   }
   return {};
@@ -45,7 +50,8 @@ std::filesystem::path model_file() {
     return file;
   auto user = user_model_file();
   if (std::filesystem::exists(user)) return user;
-  auto shipped = first_existing({REQUIP_POET_MODEL_IN_SOURCE, REQUIP_POET_MODEL_INSTALLED});
+  auto shipped = first_existing(REQUIP_POET_MODEL_IN_SOURCE, REQUIP_POET_MODEL_FROM_PROGRAM,
+                                REQUIP_POET_MODEL_INSTALLED);
   return shipped.empty() ? user : shipped;
 }
 
@@ -70,7 +76,8 @@ requip_write_verse_fn verse_writer(std::string& failure) {
   static std::string reason;
   std::lock_guard lock(mutex);
   if (writer == nullptr && reason.empty()) {
-    const auto library = first_existing({REQUIP_POET_WRITER_BUILT, REQUIP_POET_WRITER_INSTALLED});
+    const auto library = first_existing(REQUIP_POET_WRITER_BUILT, REQUIP_POET_WRITER_FROM_PROGRAM,
+                                        REQUIP_POET_WRITER_INSTALLED);
     void* handle = library.empty() ? nullptr : dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle != nullptr)
       writer = reinterpret_cast<requip_write_verse_fn>(dlsym(handle, REQUIP_WRITE_VERSE_SYMBOL));

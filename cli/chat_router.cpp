@@ -86,13 +86,25 @@ void add_router_commands(Repl& repl) {
   repl.after_turn([stats](const Reply& reply) {
     if (reply.why) stats->record(*reply.why);
   });
+  const auto unequip = [&repl](const std::string&, std::ostream& out) {
+    with_router(repl, out, [&](router::RouterSkill& router) {
+      const std::string released = router.unequip();
+      if (released.empty()) {
+        fmt::print(out, "Nothing is equipped.\n");
+      } else {
+        fmt::print(out, "{} unequipped.\n", released);
+      }
+    });
+  };
   repl.add_command(
-      {"/equip", "NAME: the named skill answers every input until told otherwise",
-       [&repl](const std::string& name, std::ostream& out) {
+      {"/equip",
+       "[NAME]: the named skill answers every input until told otherwise; no name unequips",
+       [&repl, unequip](const std::string& name, std::ostream& out) {
+         if (name.empty()) return unequip(name, out);
          const auto skills = repl.conversations().skills();
          const auto skill = std::find_if(skills.begin(), skills.end(),
                                          [&](const auto& s) { return s.name == name; });
-         if (name.empty() || skill == skills.end() || skill->kind == "aware") {
+         if (skill == skills.end() || skill->kind == "aware") {
            fmt::print(out, "! no skill named '{}' to equip: /skills lists them\n", name);
            return;
          }
@@ -101,6 +113,7 @@ void add_router_commands(Repl& repl) {
            fmt::print(out, "{} equipped.\n", name);
          });
        }});
+  repl.add_command({"/unequip", "let go of the equipped skill (\"never mind\" does too)", unequip});
   repl.add_command({"/why", "why the last input went where it did",
                     [&repl](const std::string&, std::ostream& out) {
                       with_router(repl, out, [&](router::RouterSkill& router) {

@@ -26,6 +26,7 @@ MessageClassifier::MessageClassifier(FeedbackWords words) : words_(std::move(wor
   normalize_all(words_.goals);
   normalize_all(words_.minor);
   normalize_all(words_.major);
+  normalize_all(words_.release);
   if (words_.trigger.empty() || words_.trigger.find(' ') != std::string::npos) {
     throw std::invalid_argument("router: the trigger must be one word, e.g. \"please\"");
   }
@@ -41,6 +42,7 @@ Message MessageClassifier::classify(std::string_view text) const {
   if (listed(words_.goals, key)) return {MessageKind::feedback, key, Polarity::confirm};
   if (listed(words_.minor, key)) return {MessageKind::feedback, key, Polarity::minor};
   if (listed(words_.major, key)) return {MessageKind::feedback, key, Polarity::major};
+  if (listed(words_.release, key)) return {MessageKind::release, key, Polarity::confirm};
 
   const std::string& trigger = words_.trigger;
   if (key.size() > trigger.size() + 1) {

@@ -76,7 +76,22 @@ void RouterSkill::decide(Turn& turn, const Message& message) {
     case MessageKind::plain:
       plain(turn, text, message.key);
       return;
+    case MessageKind::release: {
+      last_.routing = {text, message.key, "release", {}, {}, 0, {}, 0, {}};
+      const std::string released = unequip();
+      turn.answer(Algorithm::say(
+          released.empty()
+              ? std::string("OK. Nothing is equipped: I choose a skill for each input.")
+              : fmt::format("{} unequipped: I choose a skill for each input again.", released)));
+      return;
+    }
   }
+}
+
+std::string RouterSkill::unequip() {
+  std::string released = session_.equipped();
+  session_.unequip();
+  return released;
 }
 
 std::optional<std::string> RouterSkill::mapped_skill(const std::string& key) {

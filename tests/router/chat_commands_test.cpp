@@ -40,10 +40,28 @@ TEST_CASE("chat: /equip makes a skill answer every input until another is equipp
                                              "calculator by equipped."));
   }
   SECTION("an unknown name is refused with a pointer to /skills") {
-    auto result = chat("/equip nothing\n/equip\n");
-    CHECK(result.out ==
-          "! no skill named 'nothing' to equip: /skills lists them\n"
-          "! no skill named '' to equip: /skills lists them\n");
+    auto result = chat("/equip nothing\n");
+    CHECK(result.out == "! no skill named 'nothing' to equip: /skills lists them\n");
+  }
+}
+
+TEST_CASE("chat: /equip with no name, /unequip and \"never mind\" let go of the equipped skill",
+          "[router][e2e]") {
+  SECTION("/equip with no name") {
+    CHECK_THAT(chat("/equip calculator\n/equip\nsay hello\n/why\n").out,
+               Catch::StartsWith("calculator equipped.\ncalculator unequipped.\nhello\n"
+                                 "\"say hello\" went to parrot by gate."));
+  }
+  SECTION("/unequip") {
+    CHECK_THAT(chat("/equip notes\n/unequip\n/unequip\nsay hello\n/why\n").out,
+               Catch::StartsWith("notes equipped.\nnotes unequipped.\nNothing is equipped.\n"
+                                 "hello\n\"say hello\" went to parrot by gate."));
+  }
+  SECTION("the release phrase, in any case and with punctuation") {
+    CHECK_THAT(chat("/equip calculator\nNever mind!\nsay hello\n/why\n").out,
+               Catch::StartsWith("calculator equipped.\n"
+                                 "calculator unequipped: I choose a skill for each input again.\n"
+                                 "hello\n\"say hello\" went to parrot by gate."));
   }
 }
 

@@ -26,6 +26,18 @@ TEST_CASE("message: feedback words have an explicit polarity", "[router][message
   CHECK(classifier.classify("good morning").kind == MessageKind::plain);
 }
 
+TEST_CASE("message: a release phrase, the whole message, lets go of the equipped skill",
+          "[router][message]") {
+  MessageClassifier classifier;
+  CHECK(classifier.classify("Never mind.").kind == MessageKind::release);
+  CHECK(classifier.classify("unequip").kind == MessageKind::release);
+  CHECK(classifier.classify("never mind the weather").kind == MessageKind::plain);
+  FeedbackWords words;
+  words.release = {"Forget It!"};
+  CHECK(MessageClassifier(words).classify("forget it").kind == MessageKind::release);
+  CHECK(MessageClassifier(words).classify("never mind").kind == MessageKind::plain);
+}
+
 TEST_CASE("message: the words are configurable", "[router][message]") {
   FeedbackWords words;
   words.trigger = "bitte";

@@ -13,12 +13,15 @@ struct FeedbackWords {
   std::vector<std::string> minor{"lame"};            // complaints, re-equip after minor_tolerance
   int minor_tolerance = 3;
   std::vector<std::string> major{"wrong"};  // reject at once
+  // The whole message: let go of the equipped skill, so that each input is routed again.
+  std::vector<std::string> release{"never mind", "unequip"};
 };
 
 enum class MessageKind {
   plain,     // route it
   request,   // trigger word: equip a skill for the key
   feedback,  // about the previous answer
+  release,   // a release phrase: unequip
 };
 
 enum class Polarity {
@@ -33,9 +36,9 @@ struct Message {
   Polarity polarity = Polarity::confirm;  // meaningful for feedback only
 };
 
-// Sorts user text into plain input, an explicit requip request, or feedback. Feedback is a
-// message that is exactly one of the feedback words (case and punctuation aside), so "good
-// morning" stays plain input.
+// Sorts user text into plain input, an explicit requip request, feedback, or a release.
+// Feedback and releases are messages that are exactly one of their words or phrases (case and
+// punctuation aside), so "good morning" stays plain input.
 class MessageClassifier {
  public:
   explicit MessageClassifier(FeedbackWords words = {});

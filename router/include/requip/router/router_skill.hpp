@@ -61,6 +61,9 @@ class RouterSkill : public Skill {
   // Equips a skill for this session by name, as "please" does by example. The caller checks
   // that the brain has it; a name the router cannot choose is ignored when routing.
   void equip(const std::string& skill) { session_.equip(skill, {}); }
+  // Lets go of the equipped skill, as a release phrase ("never mind") does; returns its name,
+  // empty when none was equipped.
+  std::string unequip();
   // The last routing decision as data.
   const RoutingExplanation& explanation() const { return last_; }
 

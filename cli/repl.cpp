@@ -10,12 +10,23 @@
 namespace requip::cli {
 
 namespace {
+
+// "a", "a and b", "a, b and c".
+std::string listing(const std::vector<std::string>& names) {
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) text += i + 1 == names.size() ? " and " : ", ";
+    text += names[i];
+  }
+  return text;
+}
+
 constexpr const char* help_text =
     "Type a message and a skill answers. Commands:\n"
     "  /help    this help\n"
     "  /skills  the skills loaded, with what they do\n"
     "  /quit    leave (end of input works too)";
-}
+}  // namespace
 
 Repl::Repl(serve::Conversations& conversations, LineReader& reader, std::ostream& out)
     : conversations_(conversations), session_(Brain::local_user), reader_(reader), out_(out) {
@@ -109,6 +120,11 @@ void Repl::converse(const std::string& line) {
   if (!reply.error.empty()) {
     fmt::print(out_, "! {}\n", reply.error);
     return;
+  }
+  // An answer from a skill the router did not ask first says so, and who had nothing to say.
+  if (reply.why && !reply.why->declined.empty() && !reply.why->skill.empty()) {
+    fmt::print(out_, "({} answered; {} had nothing to say)\n", reply.why->skill,
+               listing(reply.why->declined));
   }
   for (const auto& notice : reply.notices)
     fmt::print(out_, "! {}\n", notice);

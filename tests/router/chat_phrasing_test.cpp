@@ -77,18 +77,20 @@ TEST_CASE("phrasing: small talk gets small talk", "[router][e2e]") {
         "them.\n");
 }
 
-TEST_CASE("phrasing: a skill that declines passes the input on, and /why names it",
+TEST_CASE("phrasing: a skill that declines passes the input on; the reply and /why name it",
           "[router][e2e]") {
   // The equipped calculator is asked first; it has nothing to say to "say hello".
   CHECK_THAT(chat("/equip calculator\nsay hello\n/why\n"),
-             Catch::StartsWith("calculator equipped.\nhello\n\"say hello\" went to parrot by "
-                               "equipped, after calculator declined.\n"));
+             Catch::StartsWith("calculator equipped.\nhello\n"
+                               "(parrot answered; calculator had nothing to say)\n"
+                               "\"say hello\" went to parrot by equipped, after calculator "
+                               "declined.\n"));
 }
 
 TEST_CASE("phrasing: no input goes unanswered", "[router][e2e]") {
   const std::string out = chat("/equip notes\nwhat is 2 plus 2\nblorp\ncount to 2\n");
   CHECK(out ==
-        "notes equipped.\n4\n"
+        "notes equipped.\n4\n(calculator answered; notes had nothing to say)\n"
         "I can't help with that. Ask \"what can you do\" (or type /skills) for what I can.\n"
-        "1\n2\n");
+        "1\n2\n(counter answered; notes had nothing to say)\n");
 }

@@ -32,6 +32,10 @@ void RouterSkill::explain(std::string source, const std::string& text, const std
 std::vector<std::string> RouterSkill::why() const {
   const Routing& routing = last_.routing;
   if (routing.source.empty()) return {"Nothing has been routed yet."};
+  if (routing.source == "release") {
+    return {fmt::format("\"{}\" let go of the equipped skill: each input is routed again.",
+                        routing.text)};
+  }
   std::vector<std::string> lines;
   const std::string chosen = routing.skill.empty() ? "no skill" : routing.skill;
   std::string declined;

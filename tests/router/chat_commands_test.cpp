@@ -62,6 +62,9 @@ TEST_CASE("chat: /equip with no name, /unequip and \"never mind\" let go of the 
                Catch::StartsWith("calculator equipped.\n"
                                  "calculator unequipped: I choose a skill for each input again.\n"
                                  "hello\n\"say hello\" went to parrot by gate."));
+    CHECK_THAT(chat("/equip calculator\nunequip\n/why\n").out,
+               Catch::EndsWith("\"unequip\" let go of the equipped skill: each input is routed "
+                               "again.\n"));
   }
 }
 

@@ -11,22 +11,28 @@ constexpr std::size_t scores_shown = 3;
 
 void RouterSkill::explain(std::string source, const std::string& text, const std::string& key,
                           const std::string& skill, const Ranking* ranking) {
-  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0, {}},
-           model_->mapping(key),
-           model_->feedback_for(key)};
+  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0, {}}, {}, {}};
+  reread_stored(key);
+  Routing& routing = last_.routing;
+  if (!ranking) return;
+  const auto& candidates = ranking->candidates;
+  for (std::size_t i = 0; i < std::min(scores_shown, candidates.size()); ++i)
+    routing.top.push_back({candidates[i].skill, candidates[i].probability});
+  routing.confidence = ranking->confidence;
+}
+
+void RouterSkill::reread_stored(const std::string& key) {
+  last_.mapping = model_->mapping(key);
+  last_.feedback = model_->feedback_for(key);
   Routing& routing = last_.routing;
   routing.feedback = last_.feedback.size();
+  routing.mapping.reset();
   if (last_.mapping && !last_.mapping->skill.empty()) {
     const Mapping& mapping = *last_.mapping;
     routing.mapping =
         Routing::Mapping{mapping.key, mapping.skill, static_cast<int>(mapping.confirmations),
                          static_cast<int>(mapping.rejections)};
   }
-  if (!ranking) return;
-  const auto& candidates = ranking->candidates;
-  for (std::size_t i = 0; i < std::min(scores_shown, candidates.size()); ++i)
-    routing.top.push_back({candidates[i].skill, candidates[i].probability});
-  routing.confidence = ranking->confidence;
 }
 
 std::vector<std::string> RouterSkill::why() const {

@@ -205,6 +205,7 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
       model_->feedback(
           {options_.session, previous->key, message.key, previous->skill, Polarity::confirm},
           previous->text);
+      reread_stored(previous->key);
       turn.answer(Algorithm::say(
           fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
       return;

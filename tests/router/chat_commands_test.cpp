@@ -25,6 +25,13 @@ TEST_CASE("chat: input no skill takes gets one line that says where the list of 
         "I can't help with that. Ask \"what can you do\" (or type /skills) for what I can.\n");
 }
 
+TEST_CASE("chat: /why right after thanks shows the mapping the thanks stored", "[router][e2e]") {
+  CHECK_THAT(chat("calculate 2 + 2\nthanks\n/why\n").out,
+             Catch::Contains("mapping \"calculate 2 2\" -> calculator (version ") &&
+                 Catch::Contains("1 confirmed, 0 rejected") &&
+                 Catch::Contains("feedback: \"thanks\" about calculator (confirmed)"));
+}
+
 TEST_CASE("chat: --no-router lets every skill see the input", "[router][e2e]") {
   requip::test::TempDir home;
   auto result = run_requip({"chat", "--no-router", "--db", (home / "requip.db").string()},

@@ -88,6 +88,8 @@ class RouterSkill : public Skill {
   std::optional<std::string> mapped_skill(const std::string& key);
   void explain(std::string source, const std::string& text, const std::string& key,
                const std::string& skill, const Ranking* ranking);
+  // The mapping and feedback stored for the key, read again after feedback changed them.
+  void reread_stored(const std::string& key);
 
   std::shared_ptr<RouterModel> model_;
   RouterSkillOptions options_;

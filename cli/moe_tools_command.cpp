@@ -39,8 +39,8 @@ namespace {
 }
 
 // A subcommand whose every argument, --help included, goes to requip-moe.
-void forward(CLI::App& parent, const std::string& name, const std::string& description,
-             std::vector<std::string> path) {
+void hand_over(CLI::App& parent, const std::string& name, const std::string& description,
+               std::vector<std::string> path) {
   auto* command = parent.add_subcommand(name, description);
   command->prefix_command();
   command->allow_extras();
@@ -57,15 +57,15 @@ void forward(CLI::App& parent, const std::string& name, const std::string& descr
 }  // namespace
 
 void add_moe_tool_commands(CLI::App& app, CLI::App& bench) {
-  forward(app, "train", "train the tinymoe character language model", {"train"});
-  forward(app, "sample", "generate text from a trained tinymoe checkpoint", {"sample"});
-  forward(app, "moe", "look inside the sparse mixture-of-experts layer", {"moe"});
-  forward(bench, "moe", "sparse MoE layer tokens/s against the naive loop and a dense FFN",
-          {"bench", "moe"});
-  forward(bench, "lm", "tinymoe training step and generation at the seed's config",
-          {"bench", "lm"});
-  forward(bench, "distributed", "training throughput of 2 ranks against 1 process",
-          {"bench", "distributed"});
+  hand_over(app, "train", "train the tinymoe character language model", {"train"});
+  hand_over(app, "sample", "generate text from a trained tinymoe checkpoint", {"sample"});
+  hand_over(app, "moe", "look inside the sparse mixture-of-experts layer", {"moe"});
+  hand_over(bench, "moe", "sparse MoE layer tokens/s against the naive loop and a dense FFN",
+            {"bench", "moe"});
+  hand_over(bench, "lm", "tinymoe training step and generation at the seed's config",
+            {"bench", "lm"});
+  hand_over(bench, "distributed", "training throughput of 2 ranks against 1 process",
+            {"bench", "distributed"});
 }
 
 }  // namespace requip::cli

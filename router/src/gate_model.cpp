@@ -4,19 +4,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <random>
 #include <stdexcept>
 
 #include "gate_network.hpp"
 #include "ngram_rows.hpp"
 #include "requip/core/array_pack.hpp"
+#include "saved_arrays.hpp"
 
 namespace requip::router {
 
 using detail::GateNetwork;
+using detail::misfit;
 using detail::NgramRows;
 using detail::Objective;
+using detail::SavedArrays;
 using detail::Text;
 
 namespace {
@@ -27,19 +29,8 @@ float inverse_document_frequency(double log_documents, double log_frequency) {
   return static_cast<float>(log_documents - log_frequency + 1.0);
 }
 
-std::runtime_error unreadable(std::string_view why) {
-  return std::runtime_error(
-      fmt::format("gate model: the saved weights {}; delete the blob to retrain", why));
-}
-
-const PackedArray& saved(const std::map<std::string_view, const PackedArray*>& arrays,
-                         std::string_view name, ElementType type,
-                         const std::vector<std::int64_t>& sizes) {
-  const auto found = arrays.find(name);
-  if (found == arrays.end() || found->second->type != type || found->second->sizes != sizes)
-    throw unreadable(fmt::format("lack a fitting '{}'", name));
-  return *found->second;
-}
+// More n-grams than a blob of any real skill set holds; a larger count asks for gigabytes.
+constexpr std::int64_t max_saved_ngrams = std::int64_t{1} << 24;
 
 }  // namespace
 
@@ -218,47 +209,41 @@ void GateModel::load(std::string_view bytes) {
   try {
     arrays = unpack_arrays(bytes);
   } catch (const std::runtime_error&) {
-    arrays.clear();  // an archive of the oldest layout is told apart below
+    // Told apart below when it is an archive of the oldest layout.
   }
-  std::map<std::string_view, const PackedArray*> named;
-  for (const auto& array : arrays)
-    named.emplace(array.name, &array);
+  const SavedArrays saved(arrays);
   // Blobs of the hashed-bucket table, written before the table grew with its n-grams: a
   // tensor pack led by their shape, or a LibTorch archive (a zip) before that.
-  if (named.count("shape") != 0 || bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+  if (saved.has("shape") || bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
     throw std::runtime_error(
         "gate model: the saved weights are of the older hashed layout and are rebuilt from the "
         "skills' examples and the confirmed feedback");
   }
-  if (arrays.empty()) throw unreadable("are unreadable");
-  const auto layout = saved(named, "layout", ElementType::int64, {2}).int64s();
+  if (arrays.empty()) {
+    throw std::runtime_error(
+        "gate model: the saved weights are unreadable; delete the blob to retrain");
+  }
+  const auto layout = saved.int64s("layout", {2});
   if (layout[0] != impl.config.dim || layout[1] != impl.config.members) {
-    throw unreadable(fmt::format("have dim {}, members {}; this gate has {}, {}", layout[0],
-                                 layout[1], impl.config.dim, impl.config.members));
+    misfit(fmt::format("layout (dim {}, members {}; this gate has {}, {})", layout[0], layout[1],
+                       impl.config.dim, impl.config.members));
   }
-  const auto documents = saved(named, "documents", ElementType::float64, {1}).doubles()[0];
-  if (!(documents >= 0) || !std::isfinite(documents)) throw unreadable("have a bad document count");
-  const auto ngrams_found = named.find("ngrams");
-  if (ngrams_found == named.end() || ngrams_found->second->sizes.size() != 1)
-    throw unreadable("lack a fitting 'ngrams'");
-  const std::int64_t rows = ngrams_found->second->sizes[0];
-  const auto hashes = saved(named, "ngrams", ElementType::int64, {rows}).int64s();
-  auto frequency = saved(named, "document_frequency", ElementType::float32, {rows}).floats();
+  const double documents = saved.doubles("documents", {1})[0];
+  if (documents < 0) misfit("documents");
+  const std::int64_t rows = saved.size("ngrams", 1, 0);
+  if (rows > max_saved_ngrams) misfit("ngrams");
   NgramRows ngrams;
-  for (const auto hash : hashes) {
+  for (const auto hash : saved.int64s("ngrams", {rows})) {
     const std::int32_t next = ngrams.size();
-    if (ngrams.insert(static_cast<std::uint64_t>(hash)) != next)
-      throw unreadable("repeat an n-gram");
+    if (ngrams.insert(static_cast<std::uint64_t>(hash)) != next) misfit("ngrams");
   }
+  auto frequency = saved.floats("document_frequency", {rows});
   std::vector<float> log_frequency;
   for (const float df : frequency) {
-    if (!(df >= 1) || !std::isfinite(df)) throw unreadable("have a bad document frequency");
+    if (df < 1) misfit("document_frequency");
     log_frequency.push_back(static_cast<float>(std::log1p(double{df})));
   }
-  const auto table = named.find("table");
-  if (table == named.end() || table->second->sizes.empty() || table->second->sizes[0] != rows)
-    throw unreadable("have a table of another size than their n-grams");
-  impl.network.set_state(arrays);  // checks the rest before it changes anything
+  impl.network.set_state(saved, rows);  // checks the rest before it changes anything
   impl.ngrams = std::move(ngrams);
   impl.document_frequency = std::move(frequency);
   impl.log_frequency = std::move(log_frequency);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <stdexcept>
 #include <string_view>
 
@@ -23,31 +22,6 @@ constexpr double adagrad_epsilon = 1e-10;
 constexpr float surest = 1.0f - 1e-6f;
 // More would be a blob that asks for gigabytes, not a skill set.
 constexpr std::int64_t max_saved_experts = 1 << 16;
-constexpr std::int64_t max_saved_rows = std::int64_t{1} << 24;
-
-// A gate blob is read from a file anyone can edit: each array is checked before it is used.
-void require_saved(bool holds, std::string_view part) {
-  if (!holds) {
-    throw std::runtime_error(fmt::format(
-        "gate model: the saved {} does not fit this gate; delete the blob to retrain", part));
-  }
-}
-
-bool all_finite(const std::vector<float>& values) {
-  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
-
-// The float array of this name and shape, with no NaN or infinity in it.
-std::vector<float> saved_floats(const std::map<std::string_view, const PackedArray*>& arrays,
-                                std::string_view name, const std::vector<std::int64_t>& sizes) {
-  const auto found = arrays.find(name);
-  require_saved(found != arrays.end() && found->second->type == ElementType::float32 &&
-                    found->second->sizes == sizes,
-                name);
-  auto values = found->second->floats();
-  require_saved(all_finite(values), name);
-  return values;
-}
 
 // torch::nn::Linear's initialisation, which moe::TopKGate keeps: U(-1/sqrt(in), 1/sqrt(in)).
 float fan_in_uniform(std::mt19937_64& random, int fan_in) {
@@ -162,8 +136,10 @@ float GateNetwork::gate(int member, const float* hidden, const std::vector<bool>
     out[e] = allows(e) ? std::exp(out[e] - top) : 0.0f;
     total += out[e];
   }
+  // With no skill allowed, no probability: zeros rather than 0 / 0.
+  const float share = total > 0 ? 1.0f / total : 0.0f;
   for (std::size_t e = 0; e < experts; ++e)
-    out[e] /= total;
+    out[e] *= share;
   return target >= 0 ? target_score - top - std::log(total) : 0.0f;
 }
 
@@ -176,8 +152,6 @@ void GateNetwork::probabilities(const Text& text, const std::vector<bool>& allow
   for (auto& unit : hidden)
     unit = std::max(unit, 0.0f);
   out.assign(static_cast<std::size_t>(experts_), 0.0f);
-  const bool any = std::any_of(allowed.begin(), allowed.end(), [](bool a) { return a; });
-  if (!any) return;
   for (int m = 0; m < members_; ++m) {
     gate(m, hidden.data() + std::size_t(m) * dim_, allowed, member.data());
     for (std::size_t e = 0; e < out.size(); ++e)
@@ -280,32 +254,22 @@ std::vector<PackedArray> GateNetwork::state() const {
           PackedArray::of("gate_biases_square", gate_biases_.square, {members, experts})};
 }
 
-void GateNetwork::set_state(const std::vector<PackedArray>& arrays) {
-  std::map<std::string_view, const PackedArray*> named;
-  for (const auto& array : arrays)
-    named.emplace(array.name, &array);
-  const auto table_found = named.find("table");
-  require_saved(table_found != named.end() && table_found->second->sizes.size() == 2, "table");
-  const std::int64_t rows = table_found->second->sizes[0];
-  require_saved(rows >= 0 && rows <= max_saved_rows, "table");
-  const auto biases_found = named.find("gate_biases");
-  require_saved(biases_found != named.end() && biases_found->second->sizes.size() == 2, "gate");
-  const std::int64_t experts = biases_found->second->sizes[1];
-  require_saved(experts >= 1 && experts <= max_saved_experts, "gate");
+void GateNetwork::set_state(const SavedArrays& saved, std::int64_t rows) {
+  const std::int64_t experts = saved.size("gate_biases", 2, 1);
+  if (experts < 1 || experts > max_saved_experts) misfit("gate_biases");
   const std::int64_t width = width_, members = members_, dim = dim_;
-
+  const auto dense = [&](std::string_view name, const std::vector<std::int64_t>& sizes) {
+    auto value = saved.floats(name, sizes);
+    const std::size_t size = value.size();
+    return Dense{std::move(value), saved.floats(std::string(name) + "_square", sizes),
+                 std::vector<float>(size)};
+  };
   // Everything is read and checked before anything changes.
-  auto table = saved_floats(named, "table", {rows, width});
-  auto table_square = saved_floats(named, "table_square", {rows});
-  Dense hidden_bias{saved_floats(named, "hidden_bias", {width}),
-                    saved_floats(named, "hidden_bias_square", {width}),
-                    std::vector<float>(static_cast<std::size_t>(width))};
-  Dense gate_weights{saved_floats(named, "gate_weights", {members, dim, experts}),
-                     saved_floats(named, "gate_weights_square", {members, dim, experts}),
-                     std::vector<float>(static_cast<std::size_t>(members * dim * experts))};
-  Dense gate_biases{saved_floats(named, "gate_biases", {members, experts}),
-                    saved_floats(named, "gate_biases_square", {members, experts}),
-                    std::vector<float>(static_cast<std::size_t>(members * experts))};
+  auto table = saved.floats("table", {rows, width});
+  auto table_square = saved.floats("table_square", {rows});
+  auto hidden_bias = dense("hidden_bias", {width});
+  auto gate_weights = dense("gate_weights", {members, dim, experts});
+  auto gate_biases = dense("gate_biases", {members, experts});
   table_ = std::move(table);
   table_square_ = std::move(table_square);
   hidden_bias_ = std::move(hidden_bias);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "requip/core/array_pack.hpp"
+#include "saved_arrays.hpp"
 #include "sparse_row_adagrad.hpp"
 
 namespace requip::router::detail {
@@ -57,10 +58,11 @@ class GateNetwork {
               const std::vector<bool>& allowed, Objective objective, double learning_rate,
               double dropout, bool update_table);
 
-  // Everything learned, by name, and back; set_state checks every array before it changes
-  // anything and throws std::runtime_error naming the one that does not fit.
+  // Everything learned, by name, and back for a table of `rows` n-grams; set_state checks
+  // every array before it changes anything and throws std::runtime_error naming the one that
+  // does not fit.
   std::vector<PackedArray> state() const;
-  void set_state(const std::vector<PackedArray>& arrays);
+  void set_state(const SavedArrays& saved, std::int64_t rows);
 
  private:
   // A weight with its Adagrad accumulator and the gradient of the step in progress.

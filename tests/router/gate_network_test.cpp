@@ -13,6 +13,7 @@
 using requip::PackedArray;
 using requip::router::detail::GateNetwork;
 using requip::router::detail::Objective;
+using requip::router::detail::SavedArrays;
 using requip::router::detail::Text;
 
 namespace {
@@ -133,6 +134,18 @@ TEST_CASE("gate network: scores what moe::TopKGate over an embedding bag scores"
   }
 }
 
+TEST_CASE("gate network: with no skill of its own allowed, every probability is zero",
+          "[router][gate]") {
+  const GateNetwork network = trained_network();
+  const Text text{{3, 0.5f}, {7, 0.5f}};
+  std::vector<float> probabilities;
+  for (const std::vector<bool>& allowed :
+       {std::vector<bool>(experts, false), std::vector<bool>{false, false, false, false, true}}) {
+    network.probabilities(text, allowed, probabilities);
+    CHECK(probabilities == std::vector<float>(experts, 0.0f));
+  }
+}
+
 TEST_CASE("gate network: a step follows the gradient autograd takes through moe::TopKGate",
           "[router][gate]") {
   // Adagrad's first step leaves each weight's squared gradient in its accumulator, and moves
@@ -195,7 +208,7 @@ TEST_CASE("gate network: a state that does not fit is refused and changes nothin
   const Text text{{3, 0.5f}, {7, 0.5f}};
   network.probabilities(text, std::vector<bool>(experts, true), before);
   const auto refused = [&](std::vector<PackedArray> arrays, const char* part) {
-    CHECK_THROWS_WITH(network.set_state(arrays),
+    CHECK_THROWS_WITH(network.set_state(SavedArrays(arrays), rows),
                       Catch::Contains(part) && Catch::Contains("delete the blob to retrain"));
     network.probabilities(text, std::vector<bool>(experts, true), after);
     CHECK(after == before);
@@ -221,7 +234,7 @@ TEST_CASE("gate network: a state that does not fit is refused and changes nothin
   }
   SECTION("and a state that fits is taken whole") {
     GateNetwork copy(dim, members, 1, 99);
-    copy.set_state(saved);
+    copy.set_state(SavedArrays(saved), rows);
     std::vector<float> copied;
     copy.probabilities(text, std::vector<bool>(experts, true), copied);
     CHECK(copied == before);

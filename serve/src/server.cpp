@@ -105,11 +105,13 @@ struct Server::State {
 
   ServerOptions options;
   Conversations& conversations;
-  net::io_context io;
   StreamHub streams;
   Connections connections;
   Api api;
   ServerContext context;
+  // After what sessions point at: destroying it destroys the handlers still queued, and with
+  // them the last owners of sessions, whose destructors leave the hub and the connections.
+  net::io_context io;
   std::shared_ptr<Listener> listener;
   net::steady_timer ticks;
   net::steady_timer expiries;

@@ -55,7 +55,9 @@ struct ServeThreads::State : std::enable_shared_from_this<State> {
       }
     }
     std::lock_guard lock(mutex);
-    if (self.retiring && self.thread.joinable()) {
+    // Once stop() has begun it joins (or detaches) every thread itself: a detach here would
+    // race its join of this very thread.
+    if (self.retiring && !stopping && self.thread.joinable()) {
       self.thread.detach();
       self.finished = true;
     }

@@ -32,7 +32,6 @@ void lm_checkpoint(const fs::path& root) {
   requip::moe::LmConfig config;
   config.vocab_size = 4;
   config.block_size = 4;
-  config.n_embed = 4;
   config.n_head = 1;
   config.n_layer = 1;
   config.moe = {.d_model = 4, .d_hidden = 4, .experts = 2, .top_k = 1};

@@ -8,7 +8,7 @@ CausalSelfAttentionImpl::CausalSelfAttentionImpl(const LmConfig& config)
     : n_head_(config.n_head),
       attention_drop_(config.dropout, draw_dropout_seed()),
       output_drop_(config.dropout, draw_dropout_seed()) {
-  const std::int64_t c = config.n_embed;
+  const std::int64_t c = config.n_embed();
   qkv_ = register_module("qkv", torch::nn::Linear(torch::nn::LinearOptions(c, 3 * c).bias(false)));
   proj_ = register_module("proj", torch::nn::Linear(c, c));
 }

@@ -8,9 +8,9 @@ namespace requip::moe {
 
 BlockImpl::BlockImpl(const LmConfig& config)
     : ln_attention_(register_module(
-          "ln_attention", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.n_embed})))),
-      ln_ffn_(register_module("ln_ffn",
-                              torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.n_embed})))),
+          "ln_attention", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.n_embed()})))),
+      ln_ffn_(register_module(
+          "ln_ffn", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config.n_embed()})))),
       attention_(register_module("attention", CausalSelfAttention(config))),
       ffn_drop_(config.dropout, draw_dropout_seed()) {
   if (config.dense) {
@@ -33,17 +33,17 @@ BlockOutput BlockImpl::forward(const torch::Tensor& x, KvCache::Layer* cache, st
 
 LanguageModelImpl::LanguageModelImpl(const LmConfig& config) : config_(config) {
   config_.validate();
-  token_embedding_ =
-      register_module("token_embedding", torch::nn::Embedding(config_.vocab_size, config_.n_embed));
-  position_embedding_ = register_module("position_embedding",
-                                        torch::nn::Embedding(config_.block_size, config_.n_embed));
+  token_embedding_ = register_module("token_embedding",
+                                     torch::nn::Embedding(config_.vocab_size, config_.n_embed()));
+  position_embedding_ = register_module(
+      "position_embedding", torch::nn::Embedding(config_.block_size, config_.n_embed()));
   blocks_ = register_module("blocks", torch::nn::ModuleList());
   for (std::int64_t layer = 0; layer < config_.n_layer; ++layer) {
     blocks_->push_back(Block(config_));
   }
-  ln_final_ = register_module("ln_final",
-                              torch::nn::LayerNorm(torch::nn::LayerNormOptions({config_.n_embed})));
-  head_ = register_module("head", torch::nn::Linear(config_.n_embed, config_.vocab_size));
+  ln_final_ = register_module(
+      "ln_final", torch::nn::LayerNorm(torch::nn::LayerNormOptions({config_.n_embed()})));
+  head_ = register_module("head", torch::nn::Linear(config_.n_embed(), config_.vocab_size));
 }
 
 LmOutput LanguageModelImpl::forward(const torch::Tensor& idx, KvCache* cache) {
@@ -73,7 +73,7 @@ LmOutput LanguageModelImpl::forward(const torch::Tensor& idx, KvCache* cache) {
 
 KvCache LanguageModelImpl::new_cache(std::int64_t batch) const {
   KvCache cache;
-  const std::int64_t head_size = config_.n_embed / config_.n_head;
+  const std::int64_t head_size = config_.n_embed() / config_.n_head;
   for (std::int64_t layer = 0; layer < config_.n_layer; ++layer) {
     cache.layers.push_back({torch::zeros({batch, config_.n_head, config_.block_size, head_size}),
                             torch::zeros({batch, config_.n_head, config_.block_size, head_size})});

@@ -44,7 +44,7 @@ std::vector<std::pair<std::string, torch::Tensor>> model_tensors(LanguageModel& 
 // hold them, however it describes itself, so it is refused before a model that size is
 // allocated.
 double least_weight_bytes(const LmConfig& config) {
-  const double width = static_cast<double>(config.n_embed);
+  const double width = static_cast<double>(config.n_embed());
   const double ffn = config.dense ? static_cast<double>(config.moe.top_k * config.moe.d_hidden)
                                   : static_cast<double>(config.moe.experts * config.moe.d_hidden);
   const double embeddings = static_cast<double>(config.vocab_size + config.block_size) * width;

@@ -38,25 +38,21 @@ T field(const nlohmann::json& json, const char* name) {
 void LmConfig::validate() const {
   require_positive(vocab_size, "vocab size");
   require_positive(block_size, "block size (--block)");
-  require_positive(n_embed, "embedding width (--embed)");
+  require_positive(n_embed(), "embedding width (--embed)");
   require_positive(n_head, "head count (--heads)");
   require_positive(n_layer, "layer count (--layers)");
   require_positive(moe.d_hidden, "expert width (--expert-hidden)");
   require_positive(moe.experts, "expert count (--experts)");
   require_positive(moe.top_k, "top-k (--top-k)");
-  if (n_embed % n_head != 0) {
+  if (n_embed() % n_head != 0) {
     throw std::invalid_argument(
         fmt::format("embedding width {} is not a multiple of the head count {}; pick --embed "
                     "divisible by --heads",
-                    n_embed, n_head));
+                    n_embed(), n_head));
   }
   if (moe.top_k > moe.experts) {
     throw std::invalid_argument(
         fmt::format("top-k {} exceeds the expert count {}; lower --top-k", moe.top_k, moe.experts));
-  }
-  if (moe.d_model != n_embed) {
-    throw std::invalid_argument(
-        fmt::format("MoE width {} differs from the embedding width {}", moe.d_model, n_embed));
   }
   if (dropout < 0 || dropout >= 1) {
     throw std::invalid_argument(fmt::format("dropout {} is outside [0, 1)", dropout));
@@ -66,7 +62,7 @@ void LmConfig::validate() const {
 nlohmann::json to_json(const LmConfig& config) {
   return {{"vocab_size", config.vocab_size},
           {"block_size", config.block_size},
-          {"n_embed", config.n_embed},
+          {"n_embed", config.n_embed()},
           {"n_head", config.n_head},
           {"n_layer", config.n_layer},
           {"dropout", config.dropout},
@@ -88,13 +84,12 @@ LmConfig lm_config_from_json(const nlohmann::json& json) {
   LmConfig config;
   config.vocab_size = field<std::int64_t>(json, "vocab_size");
   config.block_size = field<std::int64_t>(json, "block_size");
-  config.n_embed = field<std::int64_t>(json, "n_embed");
+  config.moe.d_model = field<std::int64_t>(json, "n_embed");
   config.n_head = field<std::int64_t>(json, "n_head");
   config.n_layer = field<std::int64_t>(json, "n_layer");
   config.dropout = field<double>(json, "dropout");
   config.dense = field<bool>(json, "dense");
   const auto moe = field<nlohmann::json>(json, "moe");
-  config.moe.d_model = config.n_embed;
   config.moe.d_hidden = field<std::int64_t>(moe, "d_hidden");
   config.moe.experts = field<std::int64_t>(moe, "experts");
   config.moe.top_k = field<std::int64_t>(moe, "top_k");

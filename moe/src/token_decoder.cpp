@@ -3,26 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
+
+#include "expert_selection.hpp"
 
 namespace requip::moe::detail {
 
 namespace {
 
 constexpr float layer_norm_epsilon = 1e-5f;  // torch::nn::LayerNorm's default
-
-using Named = torch::OrderedDict<std::string, torch::Tensor>;
-
-const torch::Tensor& find(const Named& named, const std::string& name) {
-  const torch::Tensor* found = named.find(name);
-  if (found == nullptr)
-    throw std::logic_error(fmt::format("decoder: the model has no tensor '{}'", name));
-  return *found;
-}
 
 std::vector<float> values_of(const torch::Tensor& tensor) {
   const torch::Tensor flat = tensor.detach().to(torch::kFloat32).contiguous().view(-1);
@@ -31,15 +23,17 @@ std::vector<float> values_of(const torch::Tensor& tensor) {
 
 // torch::nn::Linear keeps (out, in); the decoder wants (in, out) so that a matrix-vector product
 // is a run of contiguous axpys, which vectorise without reassociating sums.
-TokenDecoder::Linear linear(const Named& named, const std::string& prefix, bool bias) {
-  const torch::Tensor& weight = find(named, prefix + ".weight");
-  TokenDecoder::Linear out{values_of(weight.t()), {}, weight.size(1), weight.size(0)};
-  if (bias) out.b = values_of(find(named, prefix + ".bias"));
-  return out;
+TokenDecoder::Linear linear_of(const torch::Tensor& weight, const torch::Tensor& bias) {
+  return {values_of(weight.t()), bias.defined() ? values_of(bias) : std::vector<float>{},
+          weight.size(1), weight.size(0)};
 }
 
-TokenDecoder::LayerNorm layer_norm(const Named& named, const std::string& prefix) {
-  return {values_of(find(named, prefix + ".weight")), values_of(find(named, prefix + ".bias"))};
+TokenDecoder::Linear linear(const torch::nn::Linear& module) {
+  return linear_of(module->weight, module->bias);
+}
+
+TokenDecoder::LayerNorm layer_norm(const torch::nn::LayerNorm& module) {
+  return {values_of(module->weight), values_of(module->bias)};
 }
 
 // An FFN stored as the experts and DenseFfn store theirs: w1 (d, h), b1 (h), w2 (h, d), b2 (d).
@@ -49,9 +43,18 @@ TokenDecoder::Ffn ffn(const torch::Tensor& w1, const torch::Tensor& b1, const to
           {values_of(w2), values_of(b2), w2.size(0), w2.size(1)}};
 }
 
-TokenDecoder::Ffn dense_ffn(const Named& named, const std::string& prefix) {
-  return ffn(find(named, prefix + ".w1"), find(named, prefix + ".b1"), find(named, prefix + ".w2"),
-             find(named, prefix + ".b2"));
+TokenDecoder::Ffn ffn(const DenseFfn& dense) {
+  return ffn(dense->w1, dense->b1, dense->w2, dense->b2);
+}
+
+TokenDecoder::Gate gate(const TopKGateImpl& module, bool bias_balancing) {
+  TokenDecoder::Gate out{
+      linear_of(module.route_weight, module.route_bias), nullptr, {}, module.top_k()};
+  const torch::Tensor mask = module.expert_mask.contiguous();
+  out.selectable = std::make_unique<bool[]>(static_cast<std::size_t>(mask.numel()));
+  std::copy_n(mask.data_ptr<bool>(), mask.numel(), out.selectable.get());
+  if (bias_balancing) out.selection_bias = values_of(module.selection_bias);
+  return out;
 }
 
 void softmax_in_place(float* values, std::int64_t count) {
@@ -116,45 +119,32 @@ TokenDecoder::TokenDecoder(LanguageModel& model) : model_(model), config_(model-
   if (!supports(config_))
     throw std::invalid_argument("decoder: expert-choice models decode through the full model");
   torch::NoGradGuard no_grad;
-  Named named = model->named_parameters();
-  for (const auto& buffer : model->named_buffers())
-    named.insert(buffer.key(), buffer.value());
-
-  const std::int64_t width = config_.n_embed;
-  token_embedding_ = values_of(find(named, "token_embedding.weight"));
-  position_embedding_ = values_of(find(named, "position_embedding.weight"));
+  const std::int64_t width = config_.n_embed();
+  token_embedding_ = values_of(model->token_embedding()->weight);
+  position_embedding_ = values_of(model->position_embedding()->weight);
   for (std::int64_t index = 0; index < config_.n_layer; ++index) {
-    const std::string block = fmt::format("blocks.{}.", index);
+    const BlockImpl& block = model->block(index);
     Layer layer;
-    layer.ln_attention = layer_norm(named, block + "ln_attention");
-    layer.ln_ffn = layer_norm(named, block + "ln_ffn");
-    layer.qkv = linear(named, block + "attention.qkv", false);
-    layer.proj = linear(named, block + "attention.proj", true);
+    layer.ln_attention = layer_norm(block.ln_attention());
+    layer.ln_ffn = layer_norm(block.ln_ffn());
+    layer.qkv = linear(block.attention()->qkv());
+    layer.proj = linear(block.attention()->proj());
     if (config_.dense) {
-      layer.always.push_back(dense_ffn(named, block + "dense"));
+      layer.always.push_back(ffn(block.dense()));
     } else {
-      const std::string moe = block + "moe.";
-      const torch::Tensor& route = find(named, moe + "gate.route_weight");
-      layer.gate.route = {values_of(route.t()), values_of(find(named, moe + "gate.route_bias")),
-                          route.size(1), route.size(0)};
-      const torch::Tensor mask = find(named, moe + "gate.expert_mask").to(torch::kBool);
-      for (std::int64_t e = 0; e < mask.size(0); ++e)
-        layer.gate.selectable.push_back(mask[e].item<bool>());
-      if (config_.moe.bias_balancing)
-        layer.gate.selection_bias = values_of(find(named, moe + "gate.selection_bias"));
-      layer.gate.top_k = config_.moe.top_k;
-      const auto &w1 = find(named, moe + "experts.w1"), &b1 = find(named, moe + "experts.b1");
-      const auto &w2 = find(named, moe + "experts.w2"), &b2 = find(named, moe + "experts.b2");
-      for (std::int64_t e = 0; e < w1.size(0); ++e)
-        layer.experts.push_back(ffn(w1[e], b1[e], w2[e], b2[e]));
-      if (config_.moe.shared_experts > 0) layer.always.push_back(dense_ffn(named, moe + "shared"));
+      const SparseMoeImpl& moe = *block.moe();
+      layer.gate = gate(*moe.gate, config_.moe.bias_balancing);
+      const ExpertBankImpl& experts = *moe.experts;
+      for (std::int64_t e = 0; e < experts.w1.size(0); ++e)
+        layer.experts.push_back(ffn(experts.w1[e], experts.b1[e], experts.w2[e], experts.b2[e]));
+      if (moe.shared) layer.always.push_back(ffn(moe.shared));
     }
     layer.keys.resize(static_cast<std::size_t>(config_.block_size * width));
     layer.values.resize(layer.keys.size());
     layers_.push_back(std::move(layer));
   }
-  ln_final_ = layer_norm(named, "ln_final");
-  head_ = linear(named, "head", true);
+  ln_final_ = layer_norm(model->ln_final());
+  head_ = linear(model->head());
 
   std::int64_t widest_hidden = 1;
   for (const Layer& layer : layers_) {
@@ -172,7 +162,7 @@ TokenDecoder::TokenDecoder(LanguageModel& model) : model_(model), config_(model-
   hidden_.resize(size(widest_hidden));
   gate_logits_.resize(size(config_.moe.experts));
   probabilities_.resize(gate_logits_.size());
-  order_.resize(gate_logits_.size());
+  chosen_.resize(size(config_.moe.top_k));
   expert_weights_.resize(size(config_.moe.top_k));
   logits_.resize(size(config_.vocab_size));
 }
@@ -184,7 +174,7 @@ const std::vector<float>& TokenDecoder::step(std::int64_t id) {
   if (id < 0 || id >= config_.vocab_size)
     throw std::out_of_range(
         fmt::format("decoder: id {} is outside the vocabulary of {}", id, config_.vocab_size));
-  const std::int64_t width = config_.n_embed;
+  const std::int64_t width = config_.n_embed();
   const float* token = token_embedding_.data() + id * width;
   const float* position = position_embedding_.data() + length_ * width;
   for (std::int64_t i = 0; i < width; ++i)
@@ -238,7 +228,7 @@ const std::vector<float>& TokenDecoder::read(const std::vector<std::int64_t>& id
 }
 
 void TokenDecoder::attend(Layer& layer, const float* normed, float* out) {
-  const std::int64_t width = config_.n_embed, heads = config_.n_head;
+  const std::int64_t width = config_.n_embed(), heads = config_.n_head;
   const std::int64_t head_size = width / heads;
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_size));
   layer.qkv.apply(normed, qkv_.data());
@@ -267,38 +257,34 @@ void TokenDecoder::attend(Layer& layer, const float* normed, float* out) {
 }
 
 void TokenDecoder::feed_forward(const Layer& layer, const float* normed, float* out) {
-  std::fill(out, out + config_.n_embed, 0.0f);
+  std::fill(out, out + config_.n_embed(), 0.0f);
   for (const Ffn& always : layer.always)
     always.add(normed, 1.0f, hidden_.data(), out);
   if (layer.experts.empty()) return;
 
-  // The gate in eval mode: masked experts never win, the selection bias (if any) steers the
-  // choice only, and the kept scores are softmaxed (at k = 1, the full softmax's probability).
+  // The gate in eval mode, choosing as TopKGate does; the kept scores are softmaxed (at k = 1,
+  // the full softmax's probability).
   const Gate& gate = layer.gate;
   const auto experts = static_cast<std::int64_t>(layer.experts.size());
   gate.route.apply(normed, gate_logits_.data());
-  for (std::int64_t e = 0; e < experts; ++e)
-    if (!gate.selectable[e]) gate_logits_[e] = -std::numeric_limits<float>::infinity();
-  std::vector<std::int64_t>& order = order_;
-  std::iota(order.begin(), order.end(), 0);
-  const auto selection = [&](std::int64_t e) {
-    return gate.selection_bias.empty() ? gate_logits_[e] : gate_logits_[e] + gate.selection_bias[e];
-  };
-  std::partial_sort(order.begin(), order.begin() + gate.top_k, order.end(),
-                    [&](std::int64_t a, std::int64_t b) { return selection(a) > selection(b); });
+  select_experts(gate_logits_.data(),
+                 gate.selection_bias.empty() ? nullptr : gate.selection_bias.data(),
+                 gate.selectable.get(), experts, gate.top_k, chosen_.data());
   std::vector<float>& weights = expert_weights_;
   if (gate.top_k == 1) {
     std::vector<float>& probabilities = probabilities_;
     probabilities = gate_logits_;
+    for (std::int64_t e = 0; e < experts; ++e)
+      if (!gate.selectable[e]) probabilities[e] = -std::numeric_limits<float>::infinity();
     softmax_in_place(probabilities.data(), experts);
-    weights[0] = probabilities[order[0]];
+    weights[0] = probabilities[chosen_[0]];
   } else {
     for (std::int64_t j = 0; j < gate.top_k; ++j)
-      weights[j] = gate_logits_[order[j]];
+      weights[j] = gate_logits_[chosen_[j]];
     softmax_in_place(weights.data(), gate.top_k);
   }
   for (std::int64_t j = 0; j < gate.top_k; ++j)
-    layer.experts[order[j]].add(normed, weights[j], hidden_.data(), out);
+    layer.experts[chosen_[j]].add(normed, weights[j], hidden_.data(), out);
 }
 
 }  // namespace requip::moe::detail

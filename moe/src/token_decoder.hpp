@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "requip/moe/language_model.hpp"
@@ -50,7 +51,7 @@ class TokenDecoder {
   };
   struct Gate {
     Linear route;
-    std::vector<bool> selectable;
+    std::unique_ptr<bool[]> selectable;
     std::vector<float> selection_bias;  // empty: selection by score alone
     std::int64_t top_k = 0;
   };
@@ -78,7 +79,7 @@ class TokenDecoder {
   // Scratch, sized once: one position's activations.
   std::vector<float> x_, normed_, mixed_, qkv_, scores_, hidden_, gate_logits_, logits_;
   std::vector<float> probabilities_, expert_weights_;
-  std::vector<std::int64_t> order_;
+  std::vector<std::int64_t> chosen_;
 };
 
 }  // namespace requip::moe::detail

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "expert_selection.hpp"
 #include "init.hpp"
 
 namespace requip::moe {
@@ -54,6 +55,20 @@ void TopKGateImpl::enable_bias_balancing(double rate) {
   bias_update_rate_ = rate;
 }
 
+torch::Tensor TopKGateImpl::choose(const torch::Tensor& scores) const {
+  const torch::Tensor values = scores.to(torch::kFloat32).contiguous();
+  const torch::Tensor selectable = expert_mask.contiguous();
+  const torch::Tensor bias = selection_bias.to(torch::kFloat32).contiguous();
+  const int64_t tokens = values.size(0);
+  torch::Tensor chosen = torch::empty({tokens, top_k_}, torch::kInt64);
+  const float* row = values.data_ptr<float>();
+  int64_t* choice = chosen.data_ptr<int64_t>();
+  for (int64_t n = 0; n < tokens; ++n, row += experts_, choice += top_k_)
+    detail::select_experts(row, bias_update_rate_ > 0 ? bias.data_ptr<float>() : nullptr,
+                           selectable.data_ptr<bool>(), experts_, top_k_, choice);
+  return chosen;
+}
+
 GateOutput TopKGateImpl::forward(const torch::Tensor& x) {
   if (x.dim() != 2 || x.size(1) != route_weight.size(1))
     throw std::invalid_argument(fmt::format("gate: input must be (tokens, {}), got {}",
@@ -68,14 +83,8 @@ GateOutput TopKGateImpl::forward(const torch::Tensor& x) {
     scores =
         clean + at::randn_like(clean) * at::softplus(at::addmm(noise_bias, x, noise_weight.t()));
 
-  torch::Tensor kept;  // (N, k)
-  if (bias_update_rate_ > 0) {
-    // The bias steers which experts are picked, never how much they weigh.
-    out.indices = std::get<1>((scores.detach() + selection_bias).topk(top_k_, -1));
-    kept = scores.gather(-1, out.indices);
-  } else {
-    std::tie(kept, out.indices) = scores.topk(top_k_, -1);
-  }
+  out.indices = choose(scores.detach());
+  const torch::Tensor kept = scores.gather(-1, out.indices);  // (N, k)
   // Softmax over one kept score is always 1 and would leave the router without a gradient;
   // at k = 1 the weight is the expert's full probability instead, as in Switch.
   out.weights = top_k_ == 1 ? scores.softmax(-1).gather(-1, out.indices) : kept.softmax(-1);

@@ -50,7 +50,7 @@ std::string eval_line(const moe::EvalPoint& eval) {
 void add_model_options(CLI::App& command, moe::LmConfig& model) {
   command.add_option("--block", model.block_size, "context length in characters")
       ->capture_default_str();
-  command.add_option("--embed", model.n_embed, "embedding width")->capture_default_str();
+  command.add_option("--embed", model.moe.d_model, "embedding width")->capture_default_str();
   command.add_option("--heads", model.n_head, "attention heads")->capture_default_str();
   command.add_option("--layers", model.n_layer, "transformer blocks")->capture_default_str();
   command.add_option("--experts", model.moe.experts, "experts per MoE layer")
@@ -102,7 +102,6 @@ void train(const TrainOptions& options) {
     start = moe::load_checkpoint(options.init);
     model_config = start.model->config();
   }
-  model_config.moe.d_model = model_config.n_embed;
   moe::CharCorpus corpus(data, model_config.block_size);
   if (start.model && start.vocab.symbols() != corpus.vocab().symbols())
     throw std::runtime_error(fmt::format(

@@ -117,8 +117,7 @@ TEST_CASE("lm checkpoint: weights that do not match their config are refused",
   test::TempDir dir;
   moe::LanguageModel model = tiny_model();
   moe::LmConfig claimed = model->config();
-  claimed.n_embed = 16;  // the weights are 32 wide
-  claimed.moe.d_model = 16;
+  claimed.moe.d_model = 16;  // the weights are 32 wide
   save_as_torch_archive(dir / "mismatch.pt", model, claimed);
 
   const std::string error = load_error(dir / "mismatch.pt");

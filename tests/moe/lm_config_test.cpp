@@ -10,7 +10,7 @@ using namespace requip;
 TEST_CASE("lm config: the defaults are the seed's hyperparameters", "[moe][lm][config]") {
   const moe::LmConfig config;
   CHECK(config.block_size == 128);
-  CHECK(config.n_embed == 128);
+  CHECK(config.n_embed() == 128);
   CHECK(config.n_head == 4);
   CHECK(config.n_layer == 4);
   CHECK(config.moe.experts == 8);

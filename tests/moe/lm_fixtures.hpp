@@ -13,7 +13,6 @@ inline moe::LmConfig tiny_lm_config(std::int64_t vocab_size) {
   moe::LmConfig config;
   config.vocab_size = vocab_size;
   config.block_size = 16;
-  config.n_embed = 32;
   config.n_head = 2;
   config.n_layer = 2;
   config.moe = {.d_model = 32, .d_hidden = 32, .experts = 4, .top_k = 2};

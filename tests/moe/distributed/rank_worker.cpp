@@ -32,7 +32,6 @@ std::shared_ptr<moe::ProcessGroup> join() {
 int losses(const std::vector<std::string>& args) {
   moe::LmConfig model;
   model.block_size = 16;
-  model.n_embed = 32;
   model.n_head = 2;
   model.n_layer = 2;
   // Dropout and gate noise would draw from each rank's own generator.

@@ -19,6 +19,9 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, KvCache::Layer* cache = nullptr,
                         std::int64_t past = 0);
 
+  const torch::nn::Linear& qkv() const { return qkv_; }  // (C) -> (3C): queries, keys, values
+  const torch::nn::Linear& proj() const { return proj_; }
+
  private:
   std::int64_t n_head_;
   torch::nn::Linear qkv_{nullptr};

@@ -35,6 +35,13 @@ class BlockImpl : public torch::nn::Module {
   BlockOutput forward(const torch::Tensor& x, KvCache::Layer* cache = nullptr,
                       std::int64_t past = 0);
 
+  // Its parts, for code that computes what forward computes another way (the token decoder).
+  const torch::nn::LayerNorm& ln_attention() const { return ln_attention_; }
+  const torch::nn::LayerNorm& ln_ffn() const { return ln_ffn_; }
+  const CausalSelfAttention& attention() const { return attention_; }
+  const SparseMoe& moe() const { return moe_; }     // null with config.dense
+  const DenseFfn& dense() const { return dense_; }  // null without config.dense
+
  private:
   torch::nn::LayerNorm ln_attention_{nullptr};
   torch::nn::LayerNorm ln_ffn_{nullptr};
@@ -64,6 +71,15 @@ class LanguageModelImpl : public torch::nn::Module {
   // An empty cache for `batch` sequences of up to block_size positions.
   KvCache new_cache(std::int64_t batch) const;
   const LmConfig& config() const { return config_; }
+
+  // Its parts, for code that computes what forward computes another way (the token decoder).
+  const torch::nn::Embedding& token_embedding() const { return token_embedding_; }
+  const torch::nn::Embedding& position_embedding() const { return position_embedding_; }
+  const BlockImpl& block(std::int64_t layer) const {
+    return *blocks_->ptr<BlockImpl>(static_cast<std::size_t>(layer));
+  }
+  const torch::nn::LayerNorm& ln_final() const { return ln_final_; }
+  const torch::nn::Linear& head() const { return head_; }
 
  private:
   LmConfig config_;

@@ -14,13 +14,15 @@ namespace requip::moe {
 struct LmConfig {
   std::int64_t vocab_size = 65;
   std::int64_t block_size = 128;  // longest context, in characters
-  std::int64_t n_embed = 128;
   std::int64_t n_head = 4;
   std::int64_t n_layer = 4;
   double dropout = 0.1;
   // A dense FFN of width top_k * d_hidden instead of the MoE: the same active FLOPs per token.
   bool dense = false;
+  // Its d_model is the model's width, stored here only so that the two cannot disagree.
   MoeConfig moe{.d_model = 128, .d_hidden = 4 * 128};
+
+  std::int64_t n_embed() const { return moe.d_model; }
 
   // Throws std::invalid_argument naming the field and the fix when the shape cannot work.
   void validate() const;

@@ -44,6 +44,9 @@ class TopKGateImpl : public torch::nn::Module {
   torch::Tensor selection_bias;  // (E) buffer, zero unless bias balancing is on
 
  private:
+  // (N, k) the experts each row of scores (N, E) goes to, best first (detail::select_experts).
+  torch::Tensor choose(const torch::Tensor& scores) const;
+
   int64_t experts_;
   int64_t top_k_;
   int64_t selectable_;

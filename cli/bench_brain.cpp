@@ -5,6 +5,7 @@
 
 #include "bench.hpp"
 #include "requip/core/brain.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -30,6 +31,11 @@ struct BrainFigures {
   double turns_per_s;
   double overhead_us;  // per turn, beyond what the skills themselves cost
   double skills_only_us;
+};
+
+struct BrainBenchOptions {
+  bool json = false;
+  int turns = 500'000;
 };
 
 BrainFigures measure(int turns) {
@@ -69,22 +75,21 @@ void add_bench_brain(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "brain",
       fmt::format("turns per second through converse() with {} skills attached", skill_count));
-  auto json = std::make_shared<bool>(false);
-  auto turns = std::make_shared<int>(500'000);
-  command->add_flag("--json", *json, "print one JSON object");
-  command->add_option("--turns", *turns, "turns to time")
+  auto options = std::make_shared<BrainBenchOptions>();
+  add_shared_option(*command, SharedOption::json, options->json);
+  command->add_option("--turns", options->turns, "turns to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->callback([json, turns] {
-    measure(*turns / 10);  // warm-up: allocator, caches, branch predictors
-    const BrainFigures figures = measure(*turns);
-    if (*json) {
+  command->callback([options] {
+    measure(options->turns / 10);  // warm-up: allocator, caches, branch predictors
+    const BrainFigures figures = measure(options->turns);
+    if (options->json) {
       fmt::print("{}\n", nlohmann::json{{"turns_per_s", figures.turns_per_s},
                                         {"overhead_us", figures.overhead_us}}
                              .dump());
       return;
     }
-    fmt::print("brain: {} skills, {} turns, one thread\n", skill_count, *turns);
+    fmt::print("brain: {} skills, {} turns, one thread\n", skill_count, options->turns);
     fmt::print("  turns/s            {:>12.0f}\n", figures.turns_per_s);
     fmt::print("  per turn           {:>12.3f} us\n", 1e6 / figures.turns_per_s);
     fmt::print("  skills alone       {:>12.3f} us  (same skills called directly, same run)\n",

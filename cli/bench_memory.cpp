@@ -8,6 +8,7 @@
 #include "bench.hpp"
 #include "requip/memory/store.hpp"
 #include "scratch_folder.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -21,6 +22,14 @@ struct Rates {
   double upserts_per_s;
   double reads_per_s;
   double cold_reads_per_s;  // each key's first lookup: an SQLite read every time
+};
+
+struct MemoryBenchOptions {
+  bool json = false;
+  bool durable = false;
+  int upserts = 40'000;
+  int reads = 400'000;
+  std::string dir = std::filesystem::temp_directory_path().string();
 };
 
 struct Workload {
@@ -117,36 +126,37 @@ Rates measure_raw(const std::filesystem::path& file, memory::Durability durabili
 void add_bench_memory(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "memory", "mapping upserts/s (one transaction each) and point reads/s of the SQLite store");
-  auto json = std::make_shared<bool>(false);
-  auto durable = std::make_shared<bool>(false);
-  auto upserts = std::make_shared<int>(40'000);
-  auto reads = std::make_shared<int>(400'000);
-  auto dir = std::make_shared<std::string>(std::filesystem::temp_directory_path().string());
-  command->add_flag("--json", *json, "print one JSON object");
-  command->add_flag("--durable", *durable,
+  auto options = std::make_shared<MemoryBenchOptions>();
+  add_shared_option(*command, SharedOption::json, options->json);
+  command->add_flag("--durable", options->durable,
                     "synchronous=FULL: fsync every commit (default: WAL + synchronous=NORMAL)");
-  command->add_option("--upserts", *upserts, "upserts to time")
+  command->add_option("--upserts", options->upserts, "upserts to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--reads", *reads, "point reads to time")
+  command->add_option("--reads", options->reads, "point reads to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--dir", *dir, "where the scratch databases go (the disk is measured too)")
+  command
+      ->add_option("--dir", options->dir,
+                   "where the scratch databases go (the disk is measured too)")
       ->capture_default_str();
-  command->callback([=] {
-    const auto durability = *durable ? memory::Durability::full : memory::Durability::normal;
-    const Workload work = make_workload(*upserts, *reads);
-    ScratchFolder scratch(*dir);
-    const Rates store = measure_store(scratch.path() / "store.db", durability, *upserts, work);
-    const Rates raw = measure_raw(scratch.path() / "raw.db", durability, *upserts, work);
-    if (*json) {
+  command->callback([options] {
+    const auto durability =
+        options->durable ? memory::Durability::full : memory::Durability::normal;
+    const Workload work = make_workload(options->upserts, options->reads);
+    ScratchFolder scratch(options->dir);
+    const Rates store =
+        measure_store(scratch.path() / "store.db", durability, options->upserts, work);
+    const Rates raw = measure_raw(scratch.path() / "raw.db", durability, options->upserts, work);
+    if (options->json) {
       fmt::print("{}\n", nlohmann::json{{"upserts_per_s", store.upserts_per_s},
                                         {"reads_per_s", store.reads_per_s}}
                              .dump());
       return;
     }
     fmt::print("memory: WAL, synchronous={}, {} upserts over {} keys, {} point reads, one thread\n",
-               *durable ? "FULL" : "NORMAL", *upserts, work.keys.size(), *reads);
+               options->durable ? "FULL" : "NORMAL", options->upserts, work.keys.size(),
+               options->reads);
     fmt::print("  upserts/s          {:>12.0f}  ({:.2f}x bare SQLite's {:.0f}, same run)\n",
                store.upserts_per_s, store.upserts_per_s / raw.upserts_per_s, raw.upserts_per_s);
     fmt::print("  reads/s            {:>12.0f}  ({:.2f}x bare SQLite's {:.0f}, same run)\n",

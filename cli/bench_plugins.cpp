@@ -11,6 +11,7 @@
 #include "plugin_folders.hpp"
 #include "requip/core/brain.hpp"
 #include "scratch_folder.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -21,6 +22,11 @@ using Clock = std::chrono::steady_clock;
 double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
+
+struct PluginsBenchOptions {
+  bool json = false;
+  int reloads = 30;
+};
 
 struct ReloadFigures {
   std::vector<double> reload_ms;  // from the rename into the folder to the swap being applied
@@ -97,23 +103,22 @@ double percentile(std::vector<double> values, double fraction) {
 void add_bench_plugins(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "plugins", "live reload of the bundled parrot plugin: reload latency, turn latency");
-  auto json = std::make_shared<bool>(false);
-  auto reloads = std::make_shared<int>(30);
-  command->add_flag("--json", *json, "print one JSON object");
-  command->add_option("--reloads", *reloads, "reloads to time")
+  auto options = std::make_shared<PluginsBenchOptions>();
+  add_shared_option(*command, SharedOption::json, options->json);
+  command->add_option("--reloads", options->reloads, "reloads to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->callback([json, reloads] {
+  command->callback([options] {
     const auto folder = bundled_plugin_folder();
     if (!folder) throw std::runtime_error("the bundled plugins are missing; build the plugins");
-    const ReloadFigures figures = measure(*folder / "parrot.so", *reloads);
+    const ReloadFigures figures = measure(*folder / "parrot.so", options->reloads);
     if (figures.turns_unanswered > 0) {
       throw std::runtime_error(
           fmt::format("{} turns went unanswered during the benchmark", figures.turns_unanswered));
     }
     const double p50 = percentile(figures.reload_ms, 0.5);
     const double max = percentile(figures.reload_ms, 1.0);
-    if (*json) {
+    if (options->json) {
       fmt::print("{}\n",
                  nlohmann::json{{"reload_p50_ms", p50},
                                 {"reload_max_ms", max},
@@ -123,7 +128,7 @@ void add_bench_plugins(CLI::App& bench) {
       return;
     }
     fmt::print("plugins: {} live reloads of parrot.so (install by rename), turns in a loop\n",
-               *reloads);
+               options->reloads);
     fmt::print("  reload p50           {:>9.2f} ms  (rename -> swapped in at a turn boundary)\n",
                p50);
     fmt::print("  reload max           {:>9.2f} ms\n", max);

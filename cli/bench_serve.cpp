@@ -21,6 +21,7 @@
 #include "bundled_agent.hpp"
 #include "requip/serve/server.hpp"
 #include "scratch_folder.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -53,6 +54,11 @@ struct LoadSettings {
   int load_threads = 1;
   int idle_conversations = 10'000;
   double hold_seconds = 0;  // the server takes outside load first, for a comparison
+};
+
+struct ServeBenchOptions {
+  LoadSettings load;
+  bool json = false;
 };
 
 // In the mixed scenario one connection in this many asks for the slow turn.
@@ -298,44 +304,45 @@ double idle_conversation_bytes(int count) {
 void add_bench_serve(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "serve", "requests/s and p99 latency of requip serve over loopback, with streams held open");
-  auto json = std::make_shared<bool>(false);
-  auto settings = std::make_shared<LoadSettings>();
-  command->add_flag("--json", *json, "print one JSON object");
-  command->add_option("--connections", settings->connections, "keep-alive HTTP connections")
+  auto options = std::make_shared<ServeBenchOptions>();
+  LoadSettings& settings = options->load;
+  add_shared_option(*command, SharedOption::json, options->json);
+  command->add_option("--connections", settings.connections, "keep-alive HTTP connections")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
-  command->add_option("--streams", settings->streams, "WebSocket sessions held open")
+  command->add_option("--streams", settings.streams, "WebSocket sessions held open")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  command->add_option("--seconds", settings->seconds, "how long requests are sent")
+  command->add_option("--seconds", settings.seconds, "how long requests are sent")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command
-      ->add_option("--server-threads", settings->server_threads,
+      ->add_option("--server-threads", settings.server_threads,
                    "threads of the server, serving connections and running turns")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
-      ->add_option("--load-threads", settings->load_threads,
+      ->add_option("--load-threads", settings.load_threads,
                    "threads of the load generator, as wrk's -t")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   command
-      ->add_option("--hold", settings->hold_seconds,
+      ->add_option("--hold", settings.hold_seconds,
                    "first serve this many seconds for an outside load generator (wrk), then "
                    "measure the same server")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   command
-      ->add_option("--idle-conversations", settings->idle_conversations,
+      ->add_option("--idle-conversations", settings.idle_conversations,
                    "conversations opened to measure what an idle one holds")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
-  command->callback([json, settings] {
-    const ServeFigures fast = measure(*settings, false);
-    const ServeFigures mixed = measure(*settings, true);
-    const double conversation_bytes = idle_conversation_bytes(settings->idle_conversations);
-    if (*json) {
+  command->callback([options] {
+    const LoadSettings& settings = options->load;
+    const ServeFigures fast = measure(settings, false);
+    const ServeFigures mixed = measure(settings, true);
+    const double conversation_bytes = idle_conversation_bytes(settings.idle_conversations);
+    if (options->json) {
       fmt::print("{}\n", nlohmann::json{{"requests_per_s", fast.requests_per_s},
                                         {"p99_ms", fast.p99_ms},
                                         {"websocket_sessions", fast.websocket_sessions},
@@ -348,7 +355,7 @@ void add_bench_serve(CLI::App& bench) {
     fmt::print(
         "serve: {} keep-alive connections, {} WebSocket sessions, {:.1f} s, loopback, "
         "{} server threads\n",
-        settings->connections, settings->streams, settings->seconds, settings->server_threads);
+        settings.connections, settings.streams, settings.seconds, settings.server_threads);
     fmt::print("                      all fast   mixed (1 in {} takes {} ms; the others')\n",
                slow_one_in, EchoSkill::slow_turn.count());
     fmt::print("  requests/s      {:>12.0f} {:>12.0f}\n", fast.requests_per_s,
@@ -359,7 +366,7 @@ void add_bench_serve(CLI::App& bench) {
                mixed.websocket_sessions);
     fmt::print("  frames pushed   {:>12} {:>12}\n", fast.pushed, mixed.pushed);
     fmt::print("  an idle conversation with the bundled skills: {:.0f} bytes ({} held open)\n",
-               conversation_bytes, settings->idle_conversations);
+               conversation_bytes, settings.idle_conversations);
   });
 }
 

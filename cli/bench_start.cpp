@@ -19,6 +19,7 @@
 
 #include "bench.hpp"
 #include "plugin_folders.hpp"
+#include "shared_options.hpp"
 
 extern char** environ;
 
@@ -135,7 +136,7 @@ void add_bench_start(CLI::App& bench) {
     std::string bot;
   };
   auto options = std::make_shared<Options>();
-  command->add_flag("--json", options->json, "print one JSON object");
+  add_shared_option(*command, SharedOption::json, options->json);
   command->add_option("--runs", options->runs, "runs of each start; the median is reported")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

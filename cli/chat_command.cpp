@@ -8,39 +8,45 @@
 #include "line_reader.hpp"
 #include "options.hpp"
 #include "paths.hpp"
-#include "plugin_folders.hpp"
 #include "repl.hpp"
 #include "repl_plugins.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
+
+namespace {
+
+struct ChatOptions {
+  std::string history = (data_home() / "history").string();
+  std::string plugin_folder;
+  bool without_router = false;
+  double turn_timeout_s = 10;
+};
+
+}  // namespace
 
 void add_chat_command(CLI::App& app, const GlobalOptions& options) {
   auto* chat =
       app.add_subcommand("chat", "talk to an agent in a REPL (reads stdin to EOF if piped)");
-  auto history = std::make_shared<std::string>((data_home() / "history").string());
-  chat->add_option("--history", *history, "history file for interactive sessions ('' keeps none)")
+  auto chat_options = std::make_shared<ChatOptions>();
+  chat->add_option("--history", chat_options->history,
+                   "history file for interactive sessions ('' keeps none)")
       ->capture_default_str();
-  auto plugin_folder = std::make_shared<std::string>();
-  add_plugins_option(*chat, *plugin_folder);
-  auto without_router = std::make_shared<bool>(false);
-  chat->add_flag("--no-router", *without_router,
-                 "let every skill see each input instead of the learned router choosing one");
-  auto turn_timeout_s = std::make_shared<double>(10);
-  chat->add_option("--turn-timeout", *turn_timeout_s,
-                   "seconds a turn may take before it is reported as stuck")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  chat->callback([history, plugin_folder, without_router, turn_timeout_s, &options] {
-    BundledAgent bundled(options.database(), *plugin_folder, !*without_router);
+  add_shared_option(*chat, SharedOption::plugins, chat_options->plugin_folder);
+  add_shared_option(*chat, SharedOption::no_router, chat_options->without_router);
+  add_shared_option(*chat, SharedOption::turn_timeout, chat_options->turn_timeout_s);
+  chat->callback([chat_options, &options] {
+    BundledAgent bundled(options.database(), chat_options->plugin_folder,
+                         !chat_options->without_router);
     serve::ConversationOptions one_user;
     one_user.threads = 1;
     one_user.turn_timeout =
-        std::chrono::milliseconds(static_cast<std::int64_t>(*turn_timeout_s * 1000));
+        std::chrono::milliseconds(static_cast<std::int64_t>(chat_options->turn_timeout_s * 1000));
     serve::Conversations conversations(bundled.agent, one_user);
-    LineReader reader{std::filesystem::path(*history)};
+    LineReader reader{std::filesystem::path(chat_options->history)};
     Repl repl(conversations, reader, std::cout);
     add_plugin_commands(repl, bundled.plugins);
-    if (!*without_router) add_router_commands(repl);
+    if (!chat_options->without_router) add_router_commands(repl);
     repl.run();
   });
 }

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "requip/router/evaluation.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -78,10 +79,10 @@ void add_eval_command(CLI::App& app) {
   command->add_option("--test", options->test, "test TSV, same format")
       ->required()
       ->check(CLI::ExistingFile);
-  command->add_flag("--json", options->json, "print one JSON object");
+  add_shared_option(*command, SharedOption::json, options->json);
   command->add_flag("--online", options->online,
                     "simulate the feedback loop from a cold start with no examples");
-  command->add_option("--seed", options->seed, "order of the online stream")->capture_default_str();
+  add_shared_option(*command, SharedOption::seed, options->seed);
   command->add_option("--dim", options->gate.dim, "embedding width")->capture_default_str();
   command
       ->add_option("--gate-seed", options->gate.seed,

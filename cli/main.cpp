@@ -4,6 +4,7 @@
 #include "options.hpp"
 #include "program.hpp"
 #include "requip/core/version.hpp"
+#include "shared_options.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"requip: an agent whose skills are swapped live and chosen by a learned router",
@@ -15,10 +16,7 @@ int main(int argc, char** argv) {
   // Global options are accepted after the subcommand too: `requip chat --db FILE`.
   app.fallthrough();
   requip::cli::GlobalOptions options;
-  app.add_option("--db", options.db,
-                 "database file for memory, mappings and feedback "
-                 "(default: $XDG_DATA_HOME/requip/requip.db)")
-      ->envname("REQUIP_DB");
+  requip::cli::add_shared_option(app, requip::cli::SharedOption::database, options.db);
   requip::cli::add_chat_command(app, options);
   requip::cli::add_memory_command(app, options);
   requip::cli::add_serve_command(app, options);

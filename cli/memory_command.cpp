@@ -8,10 +8,16 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "requip/memory/store.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
 namespace {
+
+struct ExportOptions {
+  bool json = false;
+  bool blob_bytes = false;
+};
 
 // The memory commands inspect a database; they never create an empty one by mistake.
 memory::Store open_existing(const GlobalOptions& options) {
@@ -58,13 +64,17 @@ void add_memory_command(CLI::App& app, const GlobalOptions& options) {
   });
 
   auto* dump = memory->add_subcommand("export", "print everything stored, for people to read");
-  auto json = std::make_shared<bool>(false);
-  auto blob_bytes = std::make_shared<bool>(false);
-  dump->add_flag("--json", *json, "as indented JSON (the only format so far; required)");
-  dump->add_flag("--blob-bytes", *blob_bytes, "include blob contents, base64-encoded");
-  dump->callback([&options, json, blob_bytes] {
-    if (!*json) throw std::runtime_error("memory export: choose a format: --json");
-    fmt::print("{}\n", open_existing(options).export_json(*blob_bytes));
+  auto export_options = std::make_shared<ExportOptions>();
+  add_shared_option(*dump, SharedOption::json, export_options->json);
+  dump->add_flag("--blob-bytes", export_options->blob_bytes,
+                 "include blob contents, base64-encoded");
+  dump->callback([&options, export_options] {
+    // Indented JSON is the only format so far; asking for it by name leaves room for others.
+    if (!export_options->json) {
+      throw std::runtime_error(fmt::format("memory export: choose a format: {}",
+                                           shared_option_name(SharedOption::json)));
+    }
+    fmt::print("{}\n", open_existing(options).export_json(export_options->blob_bytes));
   });
 }
 

@@ -1,9 +1,9 @@
 #include "plugin_folders.hpp"
 
-#include <CLI/CLI.hpp>
 #include <stdexcept>
 
 #include "paths.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -32,15 +32,10 @@ plugins::PluginHostOptions plugin_host_options(const std::string& folder, bool w
     options.folders.emplace_back(folder);
   } else {
     throw std::runtime_error("plugin folder '" + folder +
-                             "' does not exist; create it or pass an existing folder to --plugins");
+                             "' does not exist; create it or pass an existing folder to " +
+                             shared_option_name(SharedOption::plugins));
   }
   return options;
-}
-
-void add_plugins_option(CLI::App& command, std::string& folder) {
-  command.add_option("--plugins", folder,
-                     "plugin folder to load and watch, instead of $XDG_DATA_HOME/requip/plugins "
-                     "(bundled plugins load too)");
 }
 
 }  // namespace requip::cli

@@ -6,10 +6,6 @@
 
 #include "requip/plugins/plugin_host.hpp"
 
-namespace CLI {
-class App;
-}
-
 namespace requip::cli {
 
 // The bundled plugins: <exe dir>/lib/requip/plugins in the build tree, <prefix>/<libdir>/
@@ -21,8 +17,5 @@ std::optional<std::filesystem::path> bundled_plugin_folder();
 // $XDG_DATA_HOME/requip/plugins, created if missing. Throws std::runtime_error naming a
 // folder that does not exist.
 plugins::PluginHostOptions plugin_host_options(const std::string& folder, bool watch);
-
-// Adds --plugins DIR to a subcommand.
-void add_plugins_option(CLI::App& command, std::string& folder);
 
 }  // namespace requip::cli

@@ -7,6 +7,7 @@
 #include "plugin_folders.hpp"
 #include "requip/core/brain.hpp"
 #include "requip/plugins/plugin_error.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -58,7 +59,7 @@ void add_plugins_command(CLI::App& app) {
   auto* list_command = plugins->add_subcommand(
       "list", "the plugins an agent would load: name, version, ABI, state, file");
   auto folder = std::make_shared<std::string>();
-  add_plugins_option(*list_command, *folder);
+  add_shared_option(*list_command, SharedOption::plugins, *folder);
   list_command->callback([folder] { list(*folder); });
 
   auto* check_command = plugins->add_subcommand(

@@ -9,8 +9,8 @@
 #include "bundled_agent.hpp"
 #include "commands.hpp"
 #include "options.hpp"
-#include "plugin_folders.hpp"
 #include "requip/serve/server.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -43,25 +43,15 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
                    "seconds after which an unused session is forgotten")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve
-      ->add_option("--threads", settings->server.threads,
-                   "threads serving connections and running turns; turns of different "
-                   "conversations run in parallel on them")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  serve
-      ->add_option("--turn-timeout", settings->turn_timeout_s,
-                   "seconds a turn may take before its client gets a timeout error (504)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_shared_option(*serve, SharedOption::threads, settings->server.threads);
+  add_shared_option(*serve, SharedOption::turn_timeout, settings->turn_timeout_s);
   serve
       ->add_option("--max-conversations", settings->conversations.max_conversations,
                    "conversations held at once; beyond it the least recently used is forgotten")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  add_plugins_option(*serve, settings->plugin_folder);
-  serve->add_flag("--no-router", settings->without_router,
-                  "let every skill see each input instead of the learned router choosing one");
+  add_shared_option(*serve, SharedOption::plugins, settings->plugin_folder);
+  add_shared_option(*serve, SharedOption::no_router, settings->without_router);
   serve->callback([settings, &options] {
     settings->server.idle_expiry = std::chrono::seconds(settings->idle_expiry_s);
     settings->conversations.turn_timeout =

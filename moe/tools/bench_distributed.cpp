@@ -11,6 +11,7 @@
 #include "rank_launcher.hpp"
 #include "requip/moe/lm_trainer.hpp"
 #include "requip/moe/process_group.hpp"
+#include "shared_options.hpp"
 #include "stopwatch.hpp"
 
 namespace requip::cli {
@@ -138,7 +139,7 @@ void add_bench_distributed(CLI::App& bench) {
       "training throughput of 2 ranks x 1 thread, data and expert parallel, against 1 process "
       "x 1 thread at the seed's config and global batch");
   auto options = std::make_shared<BenchDistributedOptions>();
-  command->add_flag("--json", options->json, "one JSON object on stdout");
+  add_shared_option(*command, SharedOption::json, options->json);
   command->add_option("--steps", options->steps, "timed training steps per measurement")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -8,6 +8,7 @@
 #include "paths.hpp"
 #include "requip/moe/lm_generator.hpp"
 #include "requip/moe/lm_trainer.hpp"
+#include "shared_options.hpp"
 #include "stopwatch.hpp"
 
 namespace requip::cli {
@@ -81,13 +82,11 @@ void add_bench_lm(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "lm", "tinymoe training step and 500-character generation at the seed's config");
   auto options = std::make_shared<BenchLmOptions>();
-  command->add_flag("--json", options->json, "print one JSON object");
+  add_shared_option(*command, SharedOption::json, options->json);
   command->add_option("--steps", options->steps, "training steps to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--threads", options->threads, "CPU threads")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_shared_option(*command, SharedOption::threads, options->threads);
   command->callback([options] { bench_lm(*options); });
 }
 

@@ -8,11 +8,19 @@
 #include "fma_peak.hpp"
 #include "moe_timing.hpp"
 #include "requip/moe/sparse_moe.hpp"
+#include "shared_options.hpp"
 #include "stopwatch.hpp"
 
 namespace requip::cli {
 
 namespace {
+
+struct BenchMoeOptions {
+  bool json = false;
+  int threads = 2;
+  int repeats = 5;
+  int64_t tokens = 4096;
+};
 
 struct LayerShape {
   int64_t tokens, d_model, experts, top_k;
@@ -127,39 +135,36 @@ void print_table(const std::vector<LayerShape>& shapes, const std::vector<LayerF
 void add_bench_moe(CLI::App& bench) {
   auto* command = bench.add_subcommand(
       "moe", "sparse MoE layer tokens/s: grouped dispatch against the naive loop and a dense FFN");
-  auto json = std::make_shared<bool>(false);
-  auto threads = std::make_shared<int>(2);
-  auto repeats = std::make_shared<int>(5);
-  auto tokens = std::make_shared<int64_t>(4096);
-  command->add_flag("--json", *json, "print one JSON object");
-  command->add_option("--threads", *threads, "torch threads")
+  auto options = std::make_shared<BenchMoeOptions>();
+  add_shared_option(*command, SharedOption::json, options->json);
+  add_shared_option(*command, SharedOption::threads, options->threads);
+  command
+      ->add_option("--repeats", options->repeats, "timed runs per figure; the median is reported")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--repeats", *repeats, "timed runs per figure; the median is reported")
+  command
+      ->add_option("--tokens", options->tokens, "tokens per layer shape (the issue's shapes: 4096)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  command->add_option("--tokens", *tokens, "tokens per layer shape (the issue's shapes: 4096)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  command->callback([json, threads, repeats, tokens] {
-    use_threads(*threads);
+  command->callback([options] {
+    use_threads(options->threads);
     // The peak is probed around every shape and the best kept: another tenant can only slow
     // a probe, and one probe alone may fall in a busy moment the layers then miss.
-    double peak = fp32_fma_peak_gflop_s(*threads);
+    double peak = fp32_fma_peak_gflop_s(options->threads);
     torch::manual_seed(0);
-    const auto shapes = layer_shapes(*tokens);
+    const auto shapes = layer_shapes(options->tokens);
     std::vector<LayerFigures> figures;
     for (const auto& shape : shapes) {
       std::cerr << fmt::format("bench moe: {} tokens, d={} ...\n", shape.tokens, shape.d_model);
-      figures.push_back(measure(shape, *repeats));
-      peak = std::max(peak, fp32_fma_peak_gflop_s(*threads));
+      figures.push_back(measure(shape, options->repeats));
+      peak = std::max(peak, fp32_fma_peak_gflop_s(options->threads));
     }
     std::cerr << "bench moe: small batches ...\n";
     std::vector<std::pair<double, double>> small;
     for (const int64_t tokens : small_batches)
-      small.push_back(measure_small(tokens, *repeats));
+      small.push_back(measure_small(tokens, options->repeats));
 
-    if (*json) {
+    if (options->json) {
       nlohmann::json out{{"fp32_fma_peak_gflop_s", peak},
                          {"shapes", nlohmann::json::array()},
                          {"small_batches", nlohmann::json::array()}};
@@ -188,7 +193,7 @@ void add_bench_moe(CLI::App& bench) {
     fmt::print(
         "sparse MoE layer, {} threads, median of {} runs, fresh random input per run\n"
         "fp32 FMA peak of {} threads in this run: {:.1f} GFLOP/s\n",
-        *threads, *repeats, *threads, peak);
+        options->threads, options->repeats, options->threads, peak);
     print_table(shapes, figures, peak);
     fmt::print(
         "\nsmall batches, d=128, E=8, k=2, forward (automatic dispatch gathers up to {} "

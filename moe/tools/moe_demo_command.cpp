@@ -7,6 +7,7 @@
 #include "moe_commands.hpp"
 #include "moe_timing.hpp"
 #include "requip/moe/sparse_moe.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -193,11 +194,8 @@ void add_moe_command(CLI::App& app) {
       ->check(CLI::IsMember({"quick", "activation", "versus-dense", "scaling"}));
   demo->add_option("--text", options->text, "sentence for the activation demo")
       ->capture_default_str();
-  demo->add_option("--threads", options->threads, "torch threads")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  demo->add_option("--seed", options->seed, "random seed for weights and inputs")
-      ->capture_default_str();
+  add_shared_option(*demo, SharedOption::threads, options->threads);
+  add_shared_option(*demo, SharedOption::seed, options->seed);
   demo->callback([options] {
     use_threads(options->threads);
     torch::manual_seed(static_cast<uint64_t>(options->seed));

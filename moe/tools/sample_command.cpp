@@ -6,6 +6,7 @@
 #include "moe_commands.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/moe/lm_generator.hpp"
+#include "shared_options.hpp"
 
 namespace requip::cli {
 
@@ -53,10 +54,8 @@ void add_sample_command(CLI::App& app) {
   command->add_option("--top-k", options->sampling.top_k, "sample among the k likeliest (0: all)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  command->add_option("--seed", options->sampling.seed, "sampling seed")->capture_default_str();
-  command->add_option("--threads", options->threads, "CPU threads")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_shared_option(*command, SharedOption::seed, options->sampling.seed);
+  add_shared_option(*command, SharedOption::threads, options->threads);
   command->callback([options] { sample(*options); });
 }
 

@@ -13,6 +13,7 @@
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/moe/lm_trainer.hpp"
 #include "requip/moe/process_group.hpp"
+#include "shared_options.hpp"
 #include "train_report.hpp"
 
 namespace requip::cli {
@@ -78,7 +79,7 @@ void add_training_options(CLI::App& command, moe::TrainConfig& training) {
       ->capture_default_str();
   command.add_option("--eval-batches", training.eval_batches, "batches per split per evaluation")
       ->capture_default_str();
-  command.add_option("--seed", training.seed, "seed of every random draw")->capture_default_str();
+  add_shared_option(command, SharedOption::seed, training.seed);
 }
 
 void train(const TrainOptions& options) {
@@ -196,9 +197,7 @@ void add_train_command(CLI::App& app) {
                    "start from this checkpoint's weights and shape (the shape options are then "
                    "ignored), whether one process or several ranks wrote it")
       ->check(CLI::ExistingFile);
-  command->add_option("--threads", options->threads, "CPU threads (of each rank)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_shared_option(*command, SharedOption::threads, options->threads);
   command
       ->add_option("--nproc", options->nproc,
                    "run this many ranks on this machine as one distributed run; across machines, "

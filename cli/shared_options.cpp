@@ -1,0 +1,62 @@
+#include "shared_options.hpp"
+
+#include <array>
+#include <optional>
+#include <stdexcept>
+
+namespace requip::cli {
+
+namespace {
+
+struct Description {
+  SharedOption which;
+  const char* name;
+  const char* help;
+  const char* environment;
+  std::optional<CLI::Validator> check;
+};
+
+const Description& description_of(SharedOption which) {
+  // Built on first use, so that the CLI11 validators it copies exist by then.
+  static const std::array<Description, 7> table{{
+      {SharedOption::json, "--json", "print one JSON object", "REQUIP_JSON", std::nullopt},
+      {SharedOption::threads, "--threads", "CPU threads to use", "REQUIP_THREADS",
+       CLI::Range(1, 256)},
+      {SharedOption::seed, "--seed",
+       "seed of every random draw (the same seed gives the same result)", "REQUIP_SEED",
+       std::nullopt},
+      {SharedOption::database, "--db",
+       "database file for memory, mappings and feedback "
+       "(default: $XDG_DATA_HOME/requip/requip.db)",
+       "REQUIP_DB", std::nullopt},
+      {SharedOption::plugins, "--plugins",
+       "plugin folder to load and watch, instead of $XDG_DATA_HOME/requip/plugins "
+       "(bundled plugins load too)",
+       "REQUIP_PLUGINS", std::nullopt},
+      {SharedOption::turn_timeout, "--turn-timeout",
+       "seconds a turn may take before it is reported as stuck (a timeout error)",
+       "REQUIP_TURN_TIMEOUT", CLI::PositiveNumber},
+      {SharedOption::no_router, "--no-router",
+       "let every skill see each input instead of the learned router choosing one",
+       "REQUIP_NO_ROUTER", std::nullopt},
+  }};
+  for (const auto& description : table) {
+    if (description.which == which) return description;
+  }
+  throw std::logic_error("a shared option without a description");
+}
+
+}  // namespace
+
+const char* shared_option_name(SharedOption which) {
+  return description_of(which).name;
+}
+
+void describe_shared_option(CLI::Option& option, SharedOption which) {
+  const Description& description = description_of(which);
+  option.description(description.help);
+  option.envname(description.environment);
+  if (description.check) option.check(*description.check);
+}
+
+}  // namespace requip::cli

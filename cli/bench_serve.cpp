@@ -221,9 +221,18 @@ ServeFigures measure(const LoadSettings& settings, bool mixed) {
     watchers.push_back(std::make_shared<StreamWatcher>(io_of(i)));
     watchers.back()->start(endpoint, fmt::format("s{}", i), opened);
   }
-  while (opened < settings.streams)
+  const auto open_by = Clock::now() + std::chrono::seconds(30);
+  while (opened < settings.streams) {
     for (auto& context : io)
       context.poll_one();
+    if (Clock::now() > open_by) {
+      server.stop();
+      serving.join();
+      throw std::runtime_error(
+          fmt::format("bench serve: {} of {} WebSocket streams opened in 30 s: lower --streams",
+                      opened.load(), settings.streams));
+    }
+  }
   if (!mixed && settings.hold_seconds > 0) {
     // An outside load generator measures the very server the bench measures next.
     fmt::print(stderr,

@@ -1,39 +1,16 @@
 #include "train_report.hpp"
 
+#include "html_page.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
-#include <stdexcept>
 
 namespace requip::cli {
 
 namespace {
 
 constexpr double plot_width = 720, plot_height = 280, margin = 40;
-
-std::string escape_html(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 struct Series {
   std::string name;
@@ -67,9 +44,7 @@ std::string loss_svg(const std::vector<Series>& all_series, double max_step) {
   if (high - low < 1e-6) high = low + 1;
   auto x = [&](double step) { return margin + step / std::max(max_step, 1.0) * plot_width; };
   auto y = [&](double loss) { return margin + (high - loss) / (high - low) * plot_height; };
-  std::string svg = fmt::format(
-      "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-size='12'>\n",
-      plot_width + 2 * margin + 200, plot_height + 2 * margin);
+  std::string svg = svg_start(plot_width + 2 * margin + 200, plot_height + 2 * margin, 12);
   svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='#888'/>\n",
                      margin, margin, plot_width, plot_height);
   for (int tick = 0; tick <= 4; ++tick) {
@@ -106,9 +81,8 @@ std::string load_colour(double share_over_uniform) {
 std::string heatmap_svg(const std::vector<moe::EvalPoint>& evals, std::size_t layer) {
   const std::size_t experts = evals.front().expert_load[layer].size();
   constexpr double cell_width = 36, cell_height = 16;
-  std::string svg = fmt::format(
-      "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-size='11'>\n",
-      margin + cell_width * evals.size() + 10, cell_height * (experts + 2));
+  std::string svg =
+      svg_start(margin + cell_width * evals.size() + 10, cell_height * (experts + 2), 11);
   for (std::size_t e = 0; e < experts; ++e) {
     svg += fmt::format("<text x='0' y='{}'>e{}</text>\n", cell_height * (e + 1) - 4, e);
   }
@@ -138,11 +112,8 @@ std::string training_report_html(const TrainingHistory& history) {
     series[1].points.emplace_back(static_cast<double>(eval.step), eval.train_loss);
     series[2].points.emplace_back(static_cast<double>(eval.step), eval.val_loss);
   }
-  std::string html = fmt::format(
-      "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{0}</title>\n"
-      "<style>body{{font-family:sans-serif;margin:2em}} td,th{{padding:2px 10px;"
-      "text-align:right}}</style></head><body>\n<h1>{0}</h1>\n<p>{1}</p>\n<h2>Loss</h2>\n",
-      escape_html(history.title), escape_html(history.summary));
+  std::string html = html_page_start(history.title) +
+                     fmt::format("<p>{}</p>\n<h2>Loss</h2>\n", escape_html(history.summary));
   html += loss_svg(series, static_cast<double>(history.step_loss.size()));
 
   html +=
@@ -169,16 +140,11 @@ std::string training_report_html(const TrainingHistory& history) {
       html += fmt::format("<h3>layer {}</h3>\n", layer) + heatmap_svg(history.evals, layer);
     }
   }
-  return html + "</body></html>\n";
+  return html + html_page_end();
 }
 
 void write_training_report(const std::filesystem::path& file, const TrainingHistory& history) {
-  std::ofstream out(file, std::ios::binary);
-  out << training_report_html(history);
-  if (!out) {
-    throw std::runtime_error(
-        fmt::format("cannot write the report {}; pick a writable --report path", file.string()));
-  }
+  write_html_page(file, training_report_html(history));
 }
 
 }  // namespace requip::cli

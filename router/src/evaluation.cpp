@@ -31,44 +31,50 @@ std::vector<SkillProfile> label_skills(const LabeledData& train, bool with_examp
 }
 
 double percentile(std::vector<double> values, double fraction) {
+  if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
   const auto index = static_cast<std::size_t>(fraction * static_cast<double>(values.size() - 1));
   return values[index];
 }
 
-// Accuracy, macro-F1 over the training labels, and the latency of single decisions.
+// Routes every row on its own: the figures over the training labels, and the latency of
+// single decisions.
 void score(const RouterModel& model, const LabeledData& train, const LabeledData& test,
-           EvaluationResult& result) {
-  const auto labels = train.labels();
-  const auto allowed = model.mask_for(labels);
-  std::map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < labels.size(); ++i)
-    index[labels[i]] = i;
-  const std::size_t count = labels.size();
-  std::vector<double> true_positive(count), predicted(count), actual(count), latencies;
-  std::size_t correct = 0;
-  for (const auto& row : test.rows) {
+           const std::vector<LabeledText>& out_of_scope, EvaluationResult& result) {
+  result.labels = train.labels();
+  const auto allowed = model.mask_for(result.labels);
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < result.labels.size(); ++i)
+    index[result.labels[i]] = static_cast<int>(i);
+  std::vector<double> latencies;
+  const auto route = [&](const LabeledText& row, int truth) {
     const auto start = Clock::now();
     const Ranking ranking = model.rank(row.text, allowed);
     latencies.push_back(seconds_since(start) * 1e6);
-    const std::size_t choice = index.at(ranking.candidates.front().skill);
-    const std::size_t truth = index.at(row.label);
-    predicted[choice] += 1;
-    actual[truth] += 1;
-    if (choice == truth) {
-      ++correct;
-      true_positive[truth] += 1;
-    }
-  }
+    result.rows.push_back({truth, index.at(ranking.candidates.front().skill), ranking.confidence});
+  };
+  for (const auto& row : test.rows)
+    route(row, index.at(row.label));
+  for (const auto& row : out_of_scope)
+    route(row, RoutedRow::out_of_scope);
+
+  const auto confusion = confusion_matrix(result.rows, result.labels.size());
+  std::size_t correct = 0;
+  for (std::size_t label = 0; label < confusion.size(); ++label)
+    correct += confusion[label][label];
   double f1_sum = 0;
-  for (std::size_t i = 0; i < count; ++i) {
-    const double denominator = predicted[i] + actual[i];
-    f1_sum += denominator > 0 ? 2 * true_positive[i] / denominator : 0;
-  }
-  result.accuracy = static_cast<double>(correct) / static_cast<double>(test.rows.size());
-  result.macro_f1 = f1_sum / static_cast<double>(count);
+  for (const auto& label : label_scores(confusion))
+    f1_sum += label.f1;
+  result.accuracy =
+      test.rows.empty() ? 0 : static_cast<double>(correct) / static_cast<double>(test.rows.size());
+  result.macro_f1 = f1_sum / static_cast<double>(confusion.size());
   result.route_p50_us = percentile(latencies, 0.50);
   result.route_p99_us = percentile(latencies, 0.99);
+  result.threshold = model.config().out_of_scope_below;
+  if (!out_of_scope.empty()) {
+    result.out_of_scope = OutOfScopeResult{out_of_scope_figures(result.rows, result.threshold),
+                                           best_threshold(result.rows)};
+  }
 }
 
 RouterConfig evaluation_config(GateConfig gate) {
@@ -80,9 +86,10 @@ RouterConfig evaluation_config(GateConfig gate) {
 
 }  // namespace
 
-EvaluationResult evaluate(const LabeledData& train, const LabeledData& test, GateConfig config,
+EvaluationResult evaluate(const EvaluationSplit& data, GateConfig config,
                           const EvaluationProgress& progress) {
-  require_examples_for(test, train);
+  const auto& train = data.train;
+  require_examples_for(data.test, train);
   RouterModel model(evaluation_config(config));
   EvaluationResult result;
   const auto start = Clock::now();
@@ -94,7 +101,7 @@ EvaluationResult evaluate(const LabeledData& train, const LabeledData& test, Gat
         }
       });
   result.train_s = report ? report->seconds : 0;
-  score(model, train, test, result);
+  score(model, train, data.test, data.out_of_scope, result);
   return result;
 }
 
@@ -135,7 +142,7 @@ OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, 
   result.first_try_accuracy = static_cast<double>(first_try) / static_cast<double>(order.size());
   result.mean_tries = static_cast<double>(tries) / static_cast<double>(order.size());
   result.after.train_s = seconds_since(start);
-  score(model, train, test, result.after);
+  score(model, train, test, {}, result.after);
   return result;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -79,6 +80,22 @@ void require_examples_for(const LabeledData& test, const LabeledData& train) {
                        train.file.string()));
     }
   }
+}
+
+EvaluationSplit hold_out_labels(EvaluationSplit split, std::size_t count, std::uint64_t seed) {
+  auto labels = split.train.labels();
+  if (count >= labels.size()) {
+    throw std::invalid_argument(fmt::format("cannot hold out {} of the {} labels of {}", count,
+                                            labels.size(), split.train.file.string()));
+  }
+  std::shuffle(labels.begin(), labels.end(), std::mt19937_64(seed));
+  const std::set<std::string> held(labels.begin(), labels.begin() + static_cast<long>(count));
+  const auto is_held = [&](const LabeledText& row) { return held.count(row.label) > 0; };
+  std::erase_if(split.train.rows, is_held);
+  std::copy_if(split.test.rows.begin(), split.test.rows.end(),
+               std::back_inserter(split.out_of_scope), is_held);
+  std::erase_if(split.test.rows, is_held);
+  return split;
 }
 
 }  // namespace requip::router

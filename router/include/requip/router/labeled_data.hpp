@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -29,5 +30,19 @@ LabeledData load_labeled_tsv(const std::filesystem::path& file);
 
 // Throws if a label of `test` has no examples in `train`, naming the first such row.
 void require_examples_for(const LabeledData& test, const LabeledData& train);
+
+// What an evaluation learns from and what it routes: rows of labels the training knows, and
+// rows no skill should take, whose labels are ignored.
+struct EvaluationSplit {
+  LabeledData train;
+  LabeledData test;
+  std::vector<LabeledText> out_of_scope;
+};
+
+// Holds `count` of the training labels (chosen by `seed`) out: their training rows go, and
+// their test rows become out of scope, so that a set without out-of-scope rows can measure how
+// the router treats input none of its skills knows. Throws std::invalid_argument unless at
+// least one label stays.
+EvaluationSplit hold_out_labels(EvaluationSplit split, std::size_t count, std::uint64_t seed);
 
 }  // namespace requip::router

@@ -43,3 +43,24 @@ TEST_CASE("labeled data: bad input names the file, the line and the fix", "[rout
   CHECK_THROWS_WITH(require_examples_for(test, train),
                     Catch::Contains("test.tsv:3:") && Catch::Contains("'greet' has no examples"));
 }
+
+TEST_CASE("labeled data: held-out labels leave training and their test rows become out of scope",
+          "[router][data]") {
+  requip::test::TempDir dir;
+  EvaluationSplit split{
+      load_labeled_tsv(
+          write(dir, "train.tsv", "text\tl\nwake me\talarm\nplay\tmusic\nrain\tsky\n")),
+      load_labeled_tsv(
+          write(dir, "test.tsv", "text\tl\nalarm at 7\talarm\njazz\tmusic\nsun\tsky\n")),
+      {}};
+  const auto held = hold_out_labels(split, 2, 5);
+  REQUIRE(held.train.labels().size() == 1);
+  const std::string kept = held.train.labels().front();
+  REQUIRE(held.test.rows.size() == 1);
+  CHECK(held.test.rows.front().label == kept);
+  REQUIRE(held.out_of_scope.size() == 2);
+  for (const auto& row : held.out_of_scope)
+    CHECK(row.label != kept);
+  CHECK(hold_out_labels(split, 2, 5).train.labels() == held.train.labels());  // seeded
+  CHECK_THROWS_AS(hold_out_labels(split, 3, 5), std::invalid_argument);
+}

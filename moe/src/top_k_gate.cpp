@@ -59,13 +59,15 @@ torch::Tensor TopKGateImpl::choose(const torch::Tensor& scores) const {
   const torch::Tensor values = scores.to(torch::kFloat32).contiguous();
   const torch::Tensor selectable = expert_mask.contiguous();
   const torch::Tensor bias = selection_bias.to(torch::kFloat32).contiguous();
+  // The bias steers which experts are picked, never how much they weigh.
+  const float* steering = bias_update_rate_ > 0 ? bias.data_ptr<float>() : nullptr;
+  const bool* allowed = selectable.data_ptr<bool>();
   const int64_t tokens = values.size(0);
   torch::Tensor chosen = torch::empty({tokens, top_k_}, torch::kInt64);
   const float* row = values.data_ptr<float>();
   int64_t* choice = chosen.data_ptr<int64_t>();
   for (int64_t n = 0; n < tokens; ++n, row += experts_, choice += top_k_)
-    detail::select_experts(row, bias_update_rate_ > 0 ? bias.data_ptr<float>() : nullptr,
-                           selectable.data_ptr<bool>(), experts_, top_k_, choice);
+    detail::select_experts(row, steering, allowed, experts_, top_k_, choice);
   return chosen;
 }
 

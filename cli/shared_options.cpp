@@ -1,5 +1,7 @@
 #include "shared_options.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <optional>
 #include <stdexcept>
@@ -56,7 +58,17 @@ void describe_shared_option(CLI::Option& option, SharedOption which) {
   const Description& description = description_of(which);
   option.description(description.help);
   option.envname(description.environment);
-  if (description.check) option.check(*description.check);
+  if (!description.check) return;
+  // The value may come from the environment, set for another command: the error names both.
+  const CLI::Validator check = *description.check;
+  const std::string source =
+      fmt::format("(from {} or ${})", description.name, description.environment);
+  option.check(CLI::Validator(
+      [check, source](std::string& value) {
+        const std::string error = CLI::Validator(check)(value);
+        return error.empty() ? error : error + " " + source;
+      },
+      check.get_description()));
 }
 
 }  // namespace requip::cli

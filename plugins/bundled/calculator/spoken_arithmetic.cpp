@@ -9,6 +9,9 @@
 
 #include "spoken_words.hpp"
 
+// Strings are built from a char, as in '(' + inner, not from a one-letter literal: g++ 12 at
+// -O3 reports "(" + inner as an overlapping memcpy (GCC bug 105329), fatal under -Werror.
+
 namespace requip::calculator {
 
 namespace {
@@ -115,9 +118,9 @@ std::string bracketed(const std::string& value) {
   int depth = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
     depth += (value[i] == '(') - (value[i] == ')');
-    if (depth == 0) return i + 1 == value.size() && i > 0 ? value : "(" + value + ")";
+    if (depth == 0) return i + 1 == value.size() && i > 0 ? value : '(' + value + ")";
   }
-  return "(" + value + ")";
+  return '(' + value + ")";
 }
 
 // An operand that a postfix power may follow as it is: "2" or "pi", but "(-2)".
@@ -186,9 +189,9 @@ class Translation {
         // "50 plus 10 percent" is 55, as on a calculator: a percentage added to an amount
         // or taken from it is a percentage of that amount.
         if (percentage_ && (symbol == "+" || symbol == "-")) {
-          result = grouped(result) + " * (1 " + symbol + " " + right + ")";
+          result = grouped(result) + " * (1 " + symbol + ' ' + right + ")";
         } else {
-          result += " " + symbol + " " + right;
+          result += ' ' + symbol + ' ' + right;
         }
       } else {
         break;
@@ -207,11 +210,11 @@ class Translation {
       } else if (accept("cubed")) {
         value = grouped(value) + "^3";
       } else if (percent("of")) {
-        value = "(" + value + "/100*" + operand() + ")";
+        value = '(' + value + "/100*" + operand() + ")";
       } else if (percent("off")) {
-        value = "(" + operand() + "*(1-" + value + "/100))";
+        value = '(' + operand() + "*(1-" + value + "/100))";
       } else if (percent("")) {
-        value = "(" + value + "/100)";
+        value = '(' + value + "/100)";
         percentage = true;
         continue;
       } else {
@@ -229,9 +232,9 @@ class Translation {
     if (accept("(")) {
       std::string inner = sequence();
       expect(")");
-      return "(" + inner + ")";
+      return '(' + inner + ")";
     }
-    if (accept("-") || accept("minus")) return "-" + core();
+    if (accept("-") || accept("minus")) return '-' + core();
     if (accept("+") || accept("plus")) return core();
     if (word == "pi" || word == "e") return words_[at_++];
     for (const auto& prefix : prefixes) {
@@ -268,7 +271,7 @@ class Translation {
     while (accept(","))
       arguments += ", " + sequence();
     expect(")");
-    return name + "(" + arguments + ")";
+    return name + '(' + arguments + ")";
   }
 
   std::string combined(const Form& form) {
@@ -283,11 +286,11 @@ class Translation {
     }
     std::string result = operands.front();
     for (std::size_t i = 1; i < operands.size(); ++i)
-      result += " " + std::string(form.symbol) + " " + operands[i];
+      result += ' ' + std::string(form.symbol) + ' ' + operands[i];
     if (form.combine == Combine::average) {
       return "((" + result + ") / " + std::to_string(operands.size()) + ")";
     }
-    return "(" + result + ")";
+    return '(' + result + ")";
   }
 
   // After a number: "two thirds", "two thirds of 90", "two and a half".
@@ -296,13 +299,13 @@ class Translation {
                          (words_[at_ + 1] == "a" || words_[at_ + 1] == "an");
     if (const auto parts = article ? denominator(words_[at_ + 2]) : std::nullopt) {
       at_ += 3;
-      return "(" + number + " + 1/" + std::to_string(*parts) + ")";
+      return '(' + number + " + 1/" + std::to_string(*parts) + ")";
     }
     const auto parts = at_ < words_.size() ? denominator(words_[at_]) : std::nullopt;
     if (!parts) return number;
     ++at_;
-    std::string value = "(" + number + "/" + std::to_string(*parts);
-    if (accept("of")) value += "*" + operand();
+    std::string value = '(' + number + "/" + std::to_string(*parts);
+    if (accept("of")) value += '*' + operand();
     return value + ")";
   }
 

@@ -222,7 +222,24 @@ Reply Brain::tick(const Sink& on_line) {
 }
 
 void Brain::offer(const Stimulus& stimulus, Reply& reply) {
-  Turn turn(stimulus, *this);
+  std::optional<FollowUp> waiting = kokoro_.take_follow_up();
+  if (waiting && waiting->expired(FollowUp::Clock::now(), options().follow_up_timeout)) {
+    waiting.reset();
+  }
+  Turn turn(stimulus, *this, waiting,
+            [&](const FollowUp& question) { return answer_follow_up(question, stimulus, reply); });
+  offer(turn, reply);
+  // A question this input did not settle (feedback, sensor input) waits for the next one,
+  // unless a skill asked another meanwhile.
+  const auto fate = turn.follow_up_fate();
+  if (waiting && !kokoro_.follow_up() &&
+      (fate == Turn::FollowUpFate::open || fate == Turn::FollowUpFate::kept)) {
+    kokoro_.ask(std::move(*waiting));
+  }
+}
+
+void Brain::offer(Turn& turn, Reply& reply) {
+  const Stimulus& stimulus = turn.stimulus();
   std::string router;  // the aware skill that routed the turn
   for (std::size_t i = 0; i < slots_.size() && !turn.consumed(); ++i) {
     if (slots_[i].factory->kind != SkillKind::aware) continue;
@@ -238,6 +255,8 @@ void Brain::offer(const Stimulus& stimulus, Reply& reply) {
   }
   reply.why = std::move(turn.why());
   if (turn.consumed()) return;
+  // No router offered the input to the skill that asked for it: it comes first all the same.
+  if (!stimulus.ear.empty() && turn.offer_follow_up()) return;
   if (!turn.routed_to().empty()) return offer_in_order(stimulus, turn, router, reply);
 
   for (auto& slot : slots_) {
@@ -280,6 +299,22 @@ void Brain::offer_in_order(const Stimulus& stimulus, Turn& turn, const std::stri
   }
   if (turn.when_routed()) turn.when_routed()(answered, declined);
   if (answered.empty() && turn.otherwise()) submit(std::move(turn.otherwise()), router, reply);
+}
+
+bool Brain::answer_follow_up(const FollowUp& question, const Stimulus& stimulus, Reply& reply) {
+  auto slot = std::find_if(slots_.begin(), slots_.end(), [&](const Slot& candidate) {
+    return candidate.factory->name == question.skill;
+  });
+  if (slot == slots_.end()) return false;  // unloaded since it asked
+  Skill* skill = instance(*slot, &reply);
+  std::optional<Algorithm> algorithm;
+  if (skill) {
+    call(question.skill, "follow_up", &reply,
+         [&] { algorithm = skill->follow_up(question.topic, stimulus); });
+  }
+  if (!algorithm) return false;
+  submit(std::move(algorithm), question.skill, reply);
+  return true;
 }
 
 void Brain::submit(std::optional<Algorithm> algorithm, const std::string& origin, Reply& reply) {

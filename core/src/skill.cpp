@@ -47,4 +47,8 @@ MementoView Skill::shared_memory() const {
   return MementoView(kokoro().memento(), shared_space(name()));
 }
 
+void Skill::ask_follow_up(std::string topic, std::optional<std::chrono::milliseconds> timeout) {
+  kokoro().ask({name(), std::move(topic), FollowUp::Clock::now(), timeout});
+}
+
 }  // namespace requip

@@ -26,6 +26,10 @@ class ScriptedSkill : public Skill {
     ++ticks;
     return on_tick ? on_tick() : std::nullopt;
   }
+  std::optional<Algorithm> follow_up(std::string_view topic, const Stimulus& stimulus) override {
+    answers.push_back(std::string(topic) + ": " + stimulus.ear);
+    return on_follow_up ? on_follow_up(topic, stimulus) : std::nullopt;
+  }
   void perceive(Turn& turn) override {
     heard.push_back(turn.stimulus().ear);
     if (on_perceive) on_perceive(turn);
@@ -35,6 +39,7 @@ class ScriptedSkill : public Skill {
   std::string save_state() const override { return state; }
   void restore_state(std::string_view saved) override { state = std::string(saved); }
 
+  using Skill::ask_follow_up;
   using Skill::kokoro;
   MementoView own() const { return memory(); }
   MementoView shared() const { return shared_memory(); }
@@ -42,7 +47,9 @@ class ScriptedSkill : public Skill {
   std::function<std::optional<Algorithm>(const Stimulus&)> on_input;
   std::function<std::optional<Algorithm>()> on_tick;
   std::function<void(Turn&)> on_perceive;
+  std::function<std::optional<Algorithm>(std::string_view, const Stimulus&)> on_follow_up;
   std::vector<std::string> heard;
+  std::vector<std::string> answers;  // "topic: text" for each input offered as an answer
   std::vector<std::string> events;
   std::string state;
   int ticks = 0;

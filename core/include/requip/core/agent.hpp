@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,8 @@ namespace requip {
 struct BrainOptions {
   std::size_t queue_capacity = Dispatcher::default_capacity;
   std::size_t max_input_bytes = 64 * 1024;
+  // How long a skill's question waits for the next input as its answer, unless it says.
+  std::chrono::milliseconds follow_up_timeout{60'000};
 };
 
 // The skills an agent offers at one moment. Never changed once published: a conversation

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,12 @@ class Skill {
   virtual std::optional<Algorithm> tick() { return std::nullopt; }
   // Aware skills: called for every input before any other skill sees it.
   virtual void perceive(Turn&) {}
+  // The conversation's next input after this skill called ask_follow_up(topic): it comes here
+  // before any routing. An algorithm takes it as the answer; nullopt declines it, and the
+  // input is then routed as if nothing had been asked (input() may still get it).
+  virtual std::optional<Algorithm> follow_up(std::string_view /*topic*/, const Stimulus&) {
+    return std::nullopt;
+  }
 
   virtual void on_attach() {}
   virtual void on_detach() {}
@@ -62,6 +69,11 @@ class Skill {
   MementoView memory() const;
   // This skill's memory shared by every user of the agent; ask for it only on purpose.
   MementoView shared_memory() const;
+  // Asks for the conversation's next input, from input() or follow_up() whose answer says the
+  // question: it goes to follow_up(topic, ...) first. Feedback ("thanks", "wrong") and "never
+  // mind" are not answers, and after `timeout` (the agent's BrainOptions::follow_up_timeout
+  // when not given) the next input is routed as usual. Only the latest question waits.
+  void ask_follow_up(std::string topic, std::optional<std::chrono::milliseconds> timeout = {});
 
  private:
   Kokoro* kokoro_ = nullptr;

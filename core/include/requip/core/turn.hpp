@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "requip/core/algorithm.hpp"
+#include "requip/core/follow_up.hpp"
 #include "requip/core/routing.hpp"
 #include "requip/core/stimulus.hpp"
 
@@ -17,7 +18,17 @@ class Brain;
 // who answers, answer itself, or change the conversation (changes apply when the turn ends).
 class Turn {
  public:
-  Turn(const Stimulus& stimulus, Brain& brain) : stimulus_(stimulus), brain_(brain) {}
+  // Offers the input to the asking skill; true if it answered.
+  using AnswerFollowUp = std::function<bool(const FollowUp&)>;
+  // What became of the question waiting when the turn began.
+  enum class FollowUpFate { open, offered, kept, cancelled };
+
+  Turn(const Stimulus& stimulus, Brain& brain, std::optional<FollowUp> follow_up = {},
+       AnswerFollowUp answer_follow_up = {})
+      : stimulus_(stimulus),
+        brain_(brain),
+        follow_up_(std::move(follow_up)),
+        answer_follow_up_(std::move(answer_follow_up)) {}
 
   const Stimulus& stimulus() const { return stimulus_; }
   Brain& brain() { return brain_; }
@@ -43,6 +54,27 @@ class Turn {
   // Says why the input went where it went; the turn's Reply carries it.
   void explain(Routing routing) { why_ = std::move(routing); }
 
+  // The question a skill asked in an earlier turn that this input may answer, while nothing
+  // has been decided about it yet; null when none waits.
+  const FollowUp* follow_up() const {
+    return follow_up_ && fate_ == FollowUpFate::open ? &*follow_up_ : nullptr;
+  }
+  // Offers the input to the asking skill now, as its answer. True if it took it: its answer
+  // is queued and no other skill sees the input. False if it declined: route the input as if
+  // nothing had been asked.
+  bool offer_follow_up() {
+    if (!follow_up()) return false;
+    fate_ = FollowUpFate::offered;
+    if (!answer_follow_up_ || !answer_follow_up_(*follow_up_)) return false;
+    consumed_ = true;
+    return true;
+  }
+  // The input is not the answer (feedback, say): the question waits for the next input.
+  void keep_follow_up() { fate_ = FollowUpFate::kept; }
+  // The question is dropped: the user moved on ("never mind", a new request).
+  void cancel_follow_up() { fate_ = FollowUpFate::cancelled; }
+  FollowUpFate follow_up_fate() const { return fate_; }
+
   const std::vector<std::string>& routed_to() const { return routed_to_; }
   std::optional<Algorithm>& otherwise() { return otherwise_; }
   const Routed& when_routed() const { return when_routed_; }
@@ -59,6 +91,9 @@ class Turn {
   std::vector<Algorithm> answers_;
   bool consumed_ = false;
   std::optional<Routing> why_;
+  std::optional<FollowUp> follow_up_;
+  AnswerFollowUp answer_follow_up_;
+  FollowUpFate fate_ = FollowUpFate::open;
 };
 
 }  // namespace requip

@@ -11,7 +11,7 @@ constexpr std::size_t scores_shown = 3;
 
 void RouterSkill::explain(std::string source, const std::string& text, const std::string& key,
                           const std::string& skill, const Ranking* ranking) {
-  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0, {}}, {}, {}};
+  last_ = {{text, key, std::move(source), skill, {}, 0, std::nullopt, 0, {}, {}}, {}, {}};
   reread_stored(key);
   Routing& routing = last_.routing;
   if (!ranking) return;
@@ -42,7 +42,19 @@ std::vector<std::string> RouterSkill::why() const {
     return {fmt::format("\"{}\" let go of the equipped skill: each input is routed again.",
                         routing.text)};
   }
+  if (routing.source == "follow-up") {
+    return {
+        fmt::format("\"{}\" went to {} as the answer to its question (a follow-up), before "
+                    "any routing.",
+                    routing.text, routing.skill)};
+  }
   std::vector<std::string> lines;
+  if (!routing.follow_up.empty()) {
+    lines.push_back(
+        fmt::format("{} asked a question and declined \"{}\" as its answer, so it "
+                    "was routed as usual:",
+                    routing.follow_up, routing.text));
+  }
   const std::string chosen = routing.skill.empty() ? "no skill" : routing.skill;
   std::string declined;
   for (const auto& skill : routing.declined)

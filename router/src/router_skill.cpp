@@ -59,8 +59,36 @@ void RouterSkill::route(Turn& turn) {
   const std::string& text = turn.stimulus().ear;
   if (text.empty()) return;  // sensor and camera input goes to every skill
   refresh(turn);
-  decide(turn, classifier_.classify(text));
+  const Message message = classifier_.classify(text);
+  const FollowUp* question = turn.follow_up();
+  const std::string asked = question && message.kind == MessageKind::plain ? question->skill : "";
+  if (!answered_follow_up(turn, message)) decide(turn, message);
+  last_.routing.follow_up = asked;
   turn.explain(last_.routing);
+}
+
+// A skill's question gets the input first, unless the input is the router's: feedback leaves
+// the question waiting, "never mind" and a request drop it.
+bool RouterSkill::answered_follow_up(Turn& turn, const Message& message) {
+  const FollowUp* question = turn.follow_up();
+  if (!question) return false;
+  switch (message.kind) {
+    case MessageKind::feedback:
+      turn.keep_follow_up();
+      return false;
+    case MessageKind::release:
+    case MessageKind::request:
+      turn.cancel_follow_up();
+      return false;
+    case MessageKind::plain:
+      break;
+  }
+  const std::string asker = question->skill;
+  if (!turn.offer_follow_up()) return false;
+  // Feedback after the answer stays with the routing that led to the question: an answer
+  // ("buy milk") is not an example of what the asking skill is for.
+  explain("follow-up", turn.stimulus().ear, message.key, asker, nullptr);
+  return true;
 }
 
 void RouterSkill::decide(Turn& turn, const Message& message) {
@@ -77,7 +105,7 @@ void RouterSkill::decide(Turn& turn, const Message& message) {
       plain(turn, text, message.key);
       return;
     case MessageKind::release: {
-      last_.routing = {text, message.key, "release", {}, {}, 0, {}, 0, {}};
+      last_.routing = {text, message.key, "release", {}, {}, 0, {}, 0, {}, {}};
       const std::string released = unequip();
       turn.answer(Algorithm::say(
           released.empty()
@@ -91,6 +119,7 @@ void RouterSkill::decide(Turn& turn, const Message& message) {
 std::string RouterSkill::unequip() {
   std::string released = session_.equipped();
   session_.unequip();
+  kokoro().cancel_follow_up();
   return released;
 }
 
@@ -228,6 +257,7 @@ void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Messa
       {options_.session, previous.key, complaint.key, previous.skill, complaint.polarity},
       previous.text);
   session_.reject(previous.key, previous.skill);
+  turn.cancel_follow_up();  // the question came from the skill just rejected
   const Ranking ranking = model_->rank(previous.text, mask_, session_.rejected_for(previous.key));
   if (ranking.candidates.empty()) {
     session_.unequip();

@@ -17,9 +17,16 @@ nlohmann::json why_json(const Routing& why) {
                {"confirmations", why.mapping->confirmations},
                {"rejections", why.mapping->rejections}};
   }
-  return {{"source", why.source},     {"key", why.key},          {"skill", why.skill},
-          {"scores", scores},         {"mapping", mapping},      {"confidence", why.confidence},
-          {"declined", why.declined}, {"feedback", why.feedback}};
+  return {{"source", why.source},
+          {"key", why.key},
+          {"skill", why.skill},
+          {"scores", scores},
+          {"mapping", mapping},
+          {"confidence", why.confidence},
+          {"declined", why.declined},
+          {"feedback", why.feedback},
+          {"follow_up",
+           why.follow_up.empty() ? nlohmann::json(nullptr) : nlohmann::json(why.follow_up)}};
 }
 
 }  // namespace

@@ -61,8 +61,9 @@ class RouterSkill : public Skill {
   // Equips a skill for this session by name, as "please" does by example. The caller checks
   // that the brain has it; a name the router cannot choose is ignored when routing.
   void equip(const std::string& skill) { session_.equip(skill, {}); }
-  // Lets go of the equipped skill, as a release phrase ("never mind") does; returns its name,
-  // empty when none was equipped.
+  // Lets go of the equipped skill, as a release phrase ("never mind") does, and drops a
+  // skill's question waiting for an answer; returns the skill's name, empty when none was
+  // equipped.
   std::string unequip();
   // The last routing decision as data.
   const RoutingExplanation& explanation() const { return last_; }
@@ -72,6 +73,8 @@ class RouterSkill : public Skill {
 
  private:
   void refresh(Turn& turn);
+  // Offers the input to the skill that asked for it; true if it took it as its answer.
+  bool answered_follow_up(Turn& turn, const Message& message);
   void decide(Turn& turn, const Message& message);
   void plain(Turn& turn, const std::string& text, const std::string& key);
   void request(Turn& turn, const std::string& key);

@@ -21,6 +21,10 @@ requip_status on_input(requip_plugin_instance*, const requip_stimulus*, requip_a
                        requip_host_text*) {
   return REQUIP_STATUS_OK;
 }
+requip_status on_follow_up(requip_plugin_instance*, requip_string, const requip_stimulus*,
+                           requip_answer*, requip_host_text*) {
+  return REQUIP_STATUS_OK;
+}
 requip_status on_step(requip_plugin_algorithm*, requip_host_text*, bool*, requip_step_outcome*,
                       requip_host_text*) {
   return REQUIP_STATUS_OK;
@@ -58,6 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (input.ConsumeBool()) d.on_create = on_create;
   if (input.ConsumeBool()) d.on_destroy = on_destroy;
   if (input.ConsumeBool()) d.on_input = on_input;
+  if (input.ConsumeBool()) d.on_follow_up = on_follow_up;
   if (input.ConsumeBool()) d.on_algorithm_step = on_step;
   if (input.ConsumeBool()) d.on_algorithm_destroy = on_algorithm_destroy;
   try {

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 
 #include "requip/core/version.hpp"
@@ -56,12 +58,13 @@ void check_abi(const std::filesystem::path& file, const requip_plugin_descriptor
                                         d.abi_major, d.abi_minor, REQUIP_PLUGIN_ABI_MAJOR,
                                         REQUIP_PLUGIN_ABI_MINOR));
   }
-  // Every field of ABI 1.0 must be there; later minors only append.
-  if (d.struct_size < sizeof(requip_plugin_descriptor)) {
+  // Every field of the minor it was built for must be there; later minors only append.
+  const std::size_t needed =
+      d.abi_minor >= 2 ? sizeof(requip_plugin_descriptor) : REQUIP_PLUGIN_DESCRIPTOR_SIZE_1_0;
+  if (d.struct_size < needed) {
     throw PluginError(file, fmt::format("its descriptor is {} bytes, ABI {}.{} needs {}; rebuild "
                                         "it with requip_add_skill_plugin",
-                                        d.struct_size, d.abi_major, d.abi_minor,
-                                        sizeof(requip_plugin_descriptor)));
+                                        d.struct_size, d.abi_major, d.abi_minor, needed));
   }
 }
 
@@ -84,7 +87,7 @@ void check_hooks(const std::filesystem::path& file, const requip_plugin_descript
   };
   require(d.on_create != nullptr, "on_create");
   require(d.on_destroy != nullptr, "on_destroy");
-  if (d.on_input || d.on_tick) {
+  if (d.on_input || d.on_tick || d.on_follow_up) {
     require(d.on_algorithm_step != nullptr, "on_algorithm_step");
     require(d.on_algorithm_destroy != nullptr, "on_algorithm_destroy");
   }
@@ -114,12 +117,22 @@ PluginInfo describe(const std::filesystem::path& file, const requip_plugin_descr
 
 }  // namespace
 
+requip_plugin_descriptor copy_descriptor(const requip_plugin_descriptor& descriptor) {
+  requip_plugin_descriptor copy{};
+  // Only what the plugin's minor defines: a field it never had stays zero, a hook NULL.
+  const std::size_t known = descriptor.abi_minor >= 2 ? sizeof(requip_plugin_descriptor)
+                                                      : REQUIP_PLUGIN_DESCRIPTOR_SIZE_1_0;
+  std::memcpy(&copy, &descriptor, std::min<std::size_t>(known, descriptor.struct_size));
+  return copy;
+}
+
 PluginInfo check_descriptor(const std::filesystem::path& file,
                             const requip_plugin_descriptor& descriptor) {
   check_abi(file, descriptor);
-  check_host_version(file, descriptor.min_host_version);
-  check_hooks(file, descriptor);
-  return describe(file, descriptor);
+  const requip_plugin_descriptor known = copy_descriptor(descriptor);
+  check_host_version(file, known.min_host_version);
+  check_hooks(file, known);
+  return describe(file, known);
 }
 
 }  // namespace requip::plugins

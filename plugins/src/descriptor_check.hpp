@@ -13,4 +13,8 @@ namespace requip::plugins {
 PluginInfo check_descriptor(const std::filesystem::path& file,
                             const requip_plugin_descriptor& descriptor);
 
+// The host's copy of a checked descriptor, as this host's ABI lays it out: the fields the
+// plugin's minor appended after its own are zero, so an older plugin's hooks read as absent.
+requip_plugin_descriptor copy_descriptor(const requip_plugin_descriptor& descriptor);
+
 }  // namespace requip::plugins

@@ -1,5 +1,9 @@
 #include "host_api.hpp"
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
 #include "requip/core/detail/library_log.hpp"
 #include "requip/core/version.hpp"
 
@@ -108,6 +112,16 @@ bool skills(requip_host_context* context, requip_receive_skill receive, void* us
   });
 }
 
+bool ask_follow_up(requip_host_context* context, requip_string topic, std::uint32_t timeout_ms) {
+  return guarded("ask_follow_up", [&] {
+    std::optional<std::chrono::milliseconds> timeout;
+    if (timeout_ms > 0) timeout = std::chrono::milliseconds(timeout_ms);
+    attached(context).ask(
+        {context->skill, std::string(to_view(topic)), FollowUp::Clock::now(), timeout});
+    return true;
+  });
+}
+
 }  // namespace
 
 const requip_host_api& host_api() {
@@ -124,6 +138,7 @@ const requip_host_api& host_api() {
       &emotion_get,
       &emotion_set,
       &skills,
+      &ask_follow_up,
   };
   return api;
 }

@@ -15,6 +15,7 @@ struct requip_host_text {
 };
 
 struct requip_host_context {
+  std::string skill;                 // the name the skill's questions are asked under
   requip::Kokoro* kokoro = nullptr;  // the conversation's, while the skill is attached
   std::function<std::vector<std::shared_ptr<const requip::SkillFactory>>()> agent_skills;
 };

@@ -11,7 +11,9 @@ namespace requip::plugins {
 
 LoadedPlugin::LoadedPlugin(std::shared_ptr<detail::SharedLibrary> library,
                            const requip_plugin_descriptor* descriptor, PluginInfo info)
-    : library_(std::move(library)), descriptor_(descriptor), info_(std::move(info)) {}
+    : library_(std::move(library)),
+      descriptor_(std::make_shared<const requip_plugin_descriptor>(copy_descriptor(*descriptor))),
+      info_(std::move(info)) {}
 
 LoadedPlugin load_plugin(const std::filesystem::path& file) {
   std::error_code error;

@@ -74,6 +74,7 @@ PluginSkill::PluginSkill(LoadedPlugin plugin, SkillPolicy policy)
       policy_(std::move(policy)),
       context_(std::make_unique<requip_host_context>()),
       instance_(nullptr, InstanceDeleter{plugin_}) {
+  context_->skill = plugin_.info().name;
   context_->agent_skills = policy_.agent_skills;
   requip_host_text error;
   requip_plugin_instance* created =
@@ -97,6 +98,19 @@ std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
   requip_host_text error;
   const requip_status status = d.on_input(instance_.get(), &heard, &answer, &error);
   return settle("input", status, error.value, answer);
+}
+
+// A plugin older than ABI 1.2 has no on_follow_up, and never asks.
+std::optional<Algorithm> PluginSkill::follow_up(std::string_view topic, const Stimulus& stimulus) {
+  const auto& d = plugin_.descriptor();
+  if (quarantined() || !d.on_follow_up) return std::nullopt;
+  const requip_stimulus heard{detail::to_c(stimulus.ear), detail::to_c(stimulus.skin),
+                              detail::to_c(stimulus.eye)};
+  requip_answer answer{};
+  requip_host_text error;
+  const requip_status status =
+      d.on_follow_up(instance_.get(), detail::to_c(topic), &heard, &answer, &error);
+  return settle("follow_up", status, error.value, answer);
 }
 
 std::optional<Algorithm> PluginSkill::tick() {

@@ -12,7 +12,7 @@ using requip::test::run_requip;
 TEST_CASE("requip plugins check: a valid plugin is described, exit 0", "[cli][plugins]") {
   auto result = run_requip({"plugins", "check", fixture_plugin("tally_v1").string()});
   CHECK(result.exit_code == 0);
-  CHECK_THAT(result.out, Catch::StartsWith("ok: tally 1.0.0 (regular skill, plugin ABI 1.1"));
+  CHECK_THAT(result.out, Catch::StartsWith("ok: tally 1.0.0 (regular skill, plugin ABI 1.2"));
 }
 
 TEST_CASE("requip plugins check: a refused plugin gets one line with the reason, exit 1",
@@ -41,8 +41,8 @@ TEST_CASE("requip plugins list: bundled and user plugins with version, ABI, stat
   auto result = run_requip({"plugins", "list", "--plugins", folder.path().string()});
   CHECK(result.exit_code == 0);
   CHECK_THAT(result.out,
-             Catch::Matches("(.|\n)*parrot +1\\.1\\.0 +1\\.1 +ok +\\S+parrot\\.so\n(.|\n)*"));
-  CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.1   ok          " +
+             Catch::Matches("(.|\n)*parrot +1\\.1\\.0 +1\\.2 +ok +\\S+parrot\\.so\n(.|\n)*"));
+  CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.2   ok          " +
                                          (folder / "tally.so").string()));
   CHECK_THAT(result.out, Catch::Contains("refused     plugin " + (folder / "broken.so").string()));
 }

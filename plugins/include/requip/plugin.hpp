@@ -6,9 +6,10 @@
 // The skill is constructed once to describe the plugin (name, version, description,
 // examples, kind) and once per instance the host creates. Every hook is wrapped in an
 // exception barrier: what a skill throws becomes the hook's error text, never an unwind
-// across the C boundary. memory() and the emotion reach the host's brain through callbacks;
-// the heart is private to the plugin in ABI 1.x.
+// across the C boundary. memory(), the emotion and ask_follow_up() reach the host's brain
+// through callbacks; the heart is private to the plugin in ABI 1.x.
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -120,8 +121,19 @@ inline AlgorithmBox& unwrap(requip_plugin_algorithm* algorithm) {
   return *reinterpret_cast<AlgorithmBox*>(algorithm);
 }
 
+// Hands a question the skill asked (Skill::ask_follow_up) to the host's conversation.
+inline void forward_follow_up(const Host& host, Kokoro& kokoro) {
+  auto question = kokoro.take_follow_up();
+  constexpr std::size_t needed =
+      offsetof(requip_host_api, callback_ask_follow_up) + sizeof(host.api->callback_ask_follow_up);
+  if (!question || host.api->struct_size < needed || !host.api->callback_ask_follow_up) return;
+  const auto timeout = question->timeout ? question->timeout->count() : 0;
+  host.api->callback_ask_follow_up(host.context, to_c(question->topic),
+                                   static_cast<std::uint32_t>(timeout));
+}
+
 // While a hook runs: the host is reachable, and the brain's emotion is mirrored into the
-// plugin's kokoro and back out if the skill changed it.
+// plugin's kokoro and back out if the skill changed it, as is a question the skill asked.
 class HookScope {
  public:
   explicit HookScope(Instance& instance) : HookScope(instance.host, &instance.kokoro) {}
@@ -140,9 +152,11 @@ class HookScope {
   HookScope& operator=(const HookScope&) = delete;
   ~HookScope() {
     current_host = outer_;
-    if (kokoro_ && kokoro_->emotion() != before_) {
+    if (!kokoro_) return;
+    if (kokoro_->emotion() != before_) {
       host_.api->callback_emotion_set(host_.context, to_c(kokoro_->emotion()));
     }
+    forward_follow_up(host_, *kokoro_);
   }
 
  private:
@@ -212,6 +226,18 @@ inline requip_status on_input(requip_plugin_instance* handle, const requip_stimu
     const Stimulus heard{to_string(stimulus->ear), to_string(stimulus->skin),
                          to_string(stimulus->eye)};
     hand_over(instance.host, instance.skill->input(heard), answer);
+  });
+}
+
+inline requip_status on_follow_up(requip_plugin_instance* handle, requip_string topic,
+                                  const requip_stimulus* stimulus, requip_answer* answer,
+                                  requip_host_text* error) {
+  Instance& instance = unwrap(handle);
+  return guarded(instance.host.api, error, [&] {
+    HookScope scope(instance);
+    const Stimulus heard{to_string(stimulus->ear), to_string(stimulus->skin),
+                         to_string(stimulus->eye)};
+    hand_over(instance.host, instance.skill->follow_up(to_string(topic), heard), answer);
   });
 }
 
@@ -319,6 +345,7 @@ void describe_into(Description& d) {
   c.on_algorithm_destroy = &on_algorithm_destroy;
   c.on_save_state = &on_save_state;
   c.on_restore_state = &on_restore_state;
+  c.on_follow_up = &on_follow_up;
 }
 
 template <typename SkillType>

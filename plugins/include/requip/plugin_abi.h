@@ -24,11 +24,16 @@
 extern "C" {
 #endif
 
-/* A different major is refused; a minor newer than the host's is refused.
+/* A different major is refused; a minor newer than the host's is refused. A minor only
+ * appends fields to the end of a struct, and each struct starts with its size: the host reads
+ * a field only when the descriptor's size holds it, a plugin a callback only when the host
+ * table's size does. A plugin built against an older minor loads unchanged.
  * 1.1: an instance is created per conversation, and the memento is kept per user: a space
- *      starting with "shared:" is shared by every user (1.0 plugins load unchanged). */
+ *      starting with "shared:" is shared by every user.
+ * 1.2: follow-up questions: callback_ask_follow_up in the host table, on_follow_up at the end
+ *      of the descriptor. */
 #define REQUIP_PLUGIN_ABI_MAJOR 1
-#define REQUIP_PLUGIN_ABI_MINOR 1
+#define REQUIP_PLUGIN_ABI_MINOR 2
 #define REQUIP_PLUGIN_ENTRY_POINT "requip_plugin_entry"
 
 /* What a hook returns. On REQUIP_STATUS_FAILED the plugin has put the reason in the hook's
@@ -122,6 +127,13 @@ typedef struct requip_host_api {
 
   /* Calls receive once per skill the agent hosts, in the agent's order. */
   bool (*callback_skills)(requip_host_context* context, requip_receive_skill receive, void* user);
+
+  /* Since 1.2. Asks for the conversation's next input: it goes to this skill's on_follow_up
+   * with topic before any routing, unless it is feedback or "never mind", or comes after
+   * timeout_ms (0: the host's default, 60 s unless configured). Call it from on_input or
+   * on_follow_up, whose answer says the question; a later call replaces an earlier one. */
+  bool (*callback_ask_follow_up)(requip_host_context* context, requip_string topic,
+                                 uint32_t timeout_ms);
 } requip_host_api;
 
 /* What the entry point returns. Every pointer in it is borrowed from the plugin and stays
@@ -168,7 +180,18 @@ typedef struct requip_plugin_descriptor {
                                  requip_host_text* error);
   requip_status (*on_restore_state)(requip_plugin_instance* instance, requip_string state,
                                     requip_host_text* error);
+
+  /* Since 1.2; a 1.0 or 1.1 descriptor ends above. The next input after the skill called
+   * callback_ask_follow_up, with the topic it gave (borrowed for the call). Answering takes
+   * the input (see requip_answer); leaving answer->algorithm NULL declines it, and the host
+   * routes the input as if nothing had been asked. Needs the two algorithm hooks. */
+  requip_status (*on_follow_up)(requip_plugin_instance* instance, requip_string topic,
+                                const requip_stimulus* stimulus, requip_answer* answer,
+                                requip_host_text* error);
 } requip_plugin_descriptor;
+
+/* The descriptor's size in ABI 1.0 and 1.1, the smallest the host accepts. */
+#define REQUIP_PLUGIN_DESCRIPTOR_SIZE_1_0 offsetof(requip_plugin_descriptor, on_follow_up)
 
 /* The one exported symbol. Returns a descriptor borrowed from the plugin, or NULL. */
 typedef const requip_plugin_descriptor* (*requip_plugin_entry_fn)(void);

@@ -81,7 +81,8 @@ class LoadedPlugin {
                const requip_plugin_descriptor* descriptor, PluginInfo info);
 
   std::shared_ptr<detail::SharedLibrary> library_;
-  const requip_plugin_descriptor* descriptor_;
+  // The host's copy, laid out as this host's ABI: hooks an older plugin lacks are NULL.
+  std::shared_ptr<const requip_plugin_descriptor> descriptor_;
   PluginInfo info_;
 };
 

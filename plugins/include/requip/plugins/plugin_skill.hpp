@@ -31,6 +31,7 @@ class PluginSkill final : public Skill {
 
   std::optional<Algorithm> input(const Stimulus& stimulus) override;
   std::optional<Algorithm> tick() override;
+  std::optional<Algorithm> follow_up(std::string_view topic, const Stimulus& stimulus) override;
   void on_attach() override;
   void on_detach() override;
   std::string save_state() const override;

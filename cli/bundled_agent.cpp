@@ -9,9 +9,9 @@
 namespace requip::cli {
 
 BundledAgent::BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
-                           bool with_router)
+                           bool with_router, BrainOptions options)
     : store(std::make_shared<memory::Store>(database)),
-      agent(std::make_shared<Agent>(store->memento())),
+      agent(std::make_shared<Agent>(store->memento(), options)),
       plugins(*agent, plugin_host_options(plugin_folder, true)) {
   for (auto& skill : make_builtin_skills())
     agent->add(std::move(skill));

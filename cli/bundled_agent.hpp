@@ -19,7 +19,7 @@ namespace requip::cli {
 struct BundledAgent {
   // Throws std::runtime_error naming a database or folder that cannot be used.
   BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
-               bool with_router);
+               bool with_router, BrainOptions options = {});
 
   // Skills' memory and the router's learning live here, so they survive restarts.
   std::shared_ptr<memory::Store> store;

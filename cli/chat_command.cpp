@@ -21,6 +21,7 @@ struct ChatOptions {
   std::string plugin_folder;
   bool without_router = false;
   double turn_timeout_s = 10;
+  double follow_up_timeout_s = 60;
 };
 
 }  // namespace
@@ -35,13 +36,15 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options) {
   add_shared_option(*chat, SharedOption::plugins, chat_options->plugin_folder);
   add_shared_option(*chat, SharedOption::no_router, chat_options->without_router);
   add_shared_option(*chat, SharedOption::turn_timeout, chat_options->turn_timeout_s);
+  add_shared_option(*chat, SharedOption::follow_up_timeout, chat_options->follow_up_timeout_s);
   chat->callback([chat_options, &options] {
+    BrainOptions brain;
+    brain.follow_up_timeout = milliseconds_of(chat_options->follow_up_timeout_s);
     BundledAgent bundled(options.database(), chat_options->plugin_folder,
-                         !chat_options->without_router);
+                         !chat_options->without_router, brain);
     serve::ConversationOptions one_user;
     one_user.threads = 1;
-    one_user.turn_timeout =
-        std::chrono::milliseconds(static_cast<std::int64_t>(chat_options->turn_timeout_s * 1000));
+    one_user.turn_timeout = milliseconds_of(chat_options->turn_timeout_s);
     serve::Conversations conversations(bundled.agent, one_user);
     LineReader reader{std::filesystem::path(chat_options->history)};
     Repl repl(conversations, reader, std::cout);

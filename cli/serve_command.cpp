@@ -22,6 +22,7 @@ struct ServeSettings {
   std::string plugin_folder;
   long idle_expiry_s = 30 * 60;
   double turn_timeout_s = 10;
+  double follow_up_timeout_s = 60;
   bool without_router = false;
 };
 
@@ -45,6 +46,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
       ->capture_default_str();
   add_shared_option(*serve, SharedOption::threads, settings->server.threads);
   add_shared_option(*serve, SharedOption::turn_timeout, settings->turn_timeout_s);
+  add_shared_option(*serve, SharedOption::follow_up_timeout, settings->follow_up_timeout_s);
   serve
       ->add_option("--max-conversations", settings->conversations.max_conversations,
                    "conversations held at once; beyond it the least recently used is forgotten")
@@ -54,9 +56,11 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
   add_shared_option(*serve, SharedOption::no_router, settings->without_router);
   serve->callback([settings, &options] {
     settings->server.idle_expiry = std::chrono::seconds(settings->idle_expiry_s);
-    settings->conversations.turn_timeout =
-        std::chrono::milliseconds(static_cast<std::int64_t>(settings->turn_timeout_s * 1000));
-    BundledAgent bundled(options.database(), settings->plugin_folder, !settings->without_router);
+    settings->conversations.turn_timeout = milliseconds_of(settings->turn_timeout_s);
+    BrainOptions brain;
+    brain.follow_up_timeout = milliseconds_of(settings->follow_up_timeout_s);
+    BundledAgent bundled(options.database(), settings->plugin_folder, !settings->without_router,
+                         brain);
     serve::Conversations conversations(bundled.agent, settings->conversations);
     conversations.on_turn_boundary([&bundled] {
       for (const auto& line : bundled.plugins.apply_pending())

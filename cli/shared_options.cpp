@@ -20,7 +20,7 @@ struct Description {
 
 const Description& description_of(SharedOption which) {
   // Built on first use, so that the CLI11 validators it copies exist by then.
-  static const std::array<Description, 7> table{{
+  static const std::array<Description, 8> table{{
       {SharedOption::json, "--json", "print one JSON object", "REQUIP_JSON", std::nullopt},
       {SharedOption::threads, "--threads", "CPU threads to use", "REQUIP_THREADS",
        CLI::Range(1, 256)},
@@ -41,6 +41,10 @@ const Description& description_of(SharedOption which) {
       {SharedOption::no_router, "--no-router",
        "let every skill see each input instead of the learned router choosing one",
        "REQUIP_NO_ROUTER", std::nullopt},
+      {SharedOption::follow_up_timeout, "--follow-up-timeout",
+       "seconds a skill's question (\"What should the note say?\") waits for the next input "
+       "as its answer",
+       "REQUIP_FOLLOW_UP_TIMEOUT", CLI::PositiveNumber},
   }};
   for (const auto& description : table) {
     if (description.which == which) return description;

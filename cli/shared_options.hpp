@@ -1,6 +1,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdint>
 #include <type_traits>
 
 namespace requip::cli {
@@ -9,7 +11,16 @@ namespace requip::cli {
 // one environment variable everywhere: `--threads` means and reads the same in serve as in
 // train. Each command says which of them it takes; the values live in the command's own
 // options struct.
-enum class SharedOption { json, threads, seed, database, plugins, turn_timeout, no_router };
+enum class SharedOption {
+  json,
+  threads,
+  seed,
+  database,
+  plugins,
+  turn_timeout,
+  no_router,
+  follow_up_timeout
+};
 
 // "--json", ...: also for messages that tell the user which option to pass.
 const char* shared_option_name(SharedOption which);
@@ -28,6 +39,11 @@ CLI::Option* add_shared_option(CLI::App& command, SharedOption which, T& value) 
   }
   describe_shared_option(*option, which);
   return option;
+}
+
+// A --turn-timeout or --follow-up-timeout value, given in seconds.
+inline std::chrono::milliseconds milliseconds_of(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
 }  // namespace requip::cli

@@ -6,13 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <sstream>
 
+#include "pending.hpp"
 #include "requip/plugin.hpp"
 #include "spoken_numbers.hpp"
 #include "text.hpp"
@@ -24,66 +23,11 @@ using Clock = std::chrono::system_clock;
 using Words = std::vector<std::string>;
 using requip::Algorithm;
 using requip::bundled::lowercase;
-
-enum class Kind { timer, alarm, reminder };
-constexpr std::array<std::string_view, 3> kind_names{"timer", "alarm", "reminder"};
-
-std::string_view name_of(Kind kind) {
-  return kind_names[static_cast<std::size_t>(kind)];
-}
-
-std::string with_article(Kind kind) {
-  return fmt::format("{} {}", kind == Kind::alarm ? "an" : "a", name_of(kind));
-}
-
-struct Pending {
-  Kind kind;
-  std::int64_t due_ms;  // since the epoch, so that it survives a hand-over as text
-  std::string label;    // "5 minutes", "07:00", "call mum"
-};
-
-std::string due_line(const Pending& item) {
-  switch (item.kind) {
-    case Kind::timer:
-      return fmt::format("Timer done: {}.", item.label);
-    case Kind::alarm:
-      return fmt::format("Alarm: {}.", item.label);
-    case Kind::reminder:
-      break;
-  }
-  return fmt::format("Reminder: {}", item.label);
-}
-
-std::string describe(const Pending& item) {
-  return fmt::format("{} ({})", name_of(item.kind), item.label);
-}
-
-// One item of a saved state: "<kind>\t<due_ms>\t<label>". Version 1.0.0 wrote
-// "<due_ms>\t<its due line>", which is still read, so that a swap from it keeps what it held.
-std::optional<Pending> parse_state_line(std::string_view line) {
-  const auto tab = line.find('\t');
-  if (tab == std::string_view::npos) return std::nullopt;
-  std::string_view due = line.substr(0, tab);
-  std::string_view rest = line.substr(tab + 1);
-  std::optional<Kind> kind;
-  for (std::size_t i = 0; i < kind_names.size(); ++i)
-    if (due == kind_names[i]) kind = static_cast<Kind>(i);
-  if (kind) {
-    const auto second = rest.find('\t');
-    if (second == std::string_view::npos) return std::nullopt;
-    due = rest.substr(0, second);
-    rest = rest.substr(second + 1);
-  }
-  std::int64_t due_ms = 0;
-  const auto [end, error] = std::from_chars(due.data(), due.data() + due.size(), due_ms);
-  if (error != std::errc() || end != due.data() + due.size()) return std::nullopt;
-  if (kind) return Pending{*kind, due_ms, std::string(rest)};
-  if (rest.starts_with("Timer done: ") && rest.ends_with(".")) {
-    return Pending{Kind::timer, due_ms, std::string(rest.substr(12, rest.size() - 13))};
-  }
-  if (rest.starts_with("Reminder: ")) rest.remove_prefix(10);
-  return Pending{Kind::reminder, due_ms, std::string(rest)};
-}
+using requip::clock::Kind;
+using requip::clock::kind_names;
+using requip::clock::name_of;
+using requip::clock::parse_state_line;
+using requip::clock::Pending;
 
 bool has(const Words& words, std::string_view word) {
   return std::find(words.begin(), words.end(), word) != words.end();
@@ -132,11 +76,13 @@ std::optional<std::size_t> after_pair(const Words& lower, std::string_view word,
 // Longer than this is more likely a slip than a plan.
 constexpr double longest_seconds = 365.0 * 24 * 3600;
 constexpr std::string_view too_long = "That is too far ahead: I keep track of up to a year.";
+// The topic of the follow-up question a timer without a duration asks.
+constexpr std::string_view timer_question = "timer duration";
 
 class ClockSkill final : public requip::Skill {
  public:
   std::string name() const override { return "clock"; }
-  std::string version() const override { return "1.1.0"; }
+  std::string version() const override { return "1.2.0"; }
   std::string description() const override {
     return "tells the time, the date and the day of the week; sets timers, alarms and "
            "reminders, lists them and cancels them";
@@ -186,6 +132,16 @@ class ClockSkill final : public requip::Skill {
                     std::min(static_cast<std::size_t>(at - lower.begin()) + 1, lower.size()));
     }
     return time_and_date(lower);
+  }
+
+  // The answer to "For how long?": a duration sets the timer; anything else is not an answer
+  // and goes on to be routed ("what time is it" still gets the time).
+  std::optional<Algorithm> follow_up(std::string_view topic,
+                                     const requip::Stimulus& answer) override {
+    if (topic != timer_question) return std::nullopt;
+    const auto duration = requip::when::find_duration(requip::when::words_of(answer.ear));
+    if (!duration) return std::nullopt;
+    return set_timer(*duration);
   }
 
   // Says everything that fell due, most urgent priority: a reminder should not wait.
@@ -250,9 +206,16 @@ class ClockSkill final : public requip::Skill {
 
   std::optional<Algorithm> timer(const Words& words) {
     const auto duration = requip::when::find_duration(words);
-    if (!duration) return Algorithm::say("For how long? Say e.g. 'set a timer for 5 minutes'.");
-    if (duration->seconds > longest_seconds) return Algorithm::say(std::string(too_long));
-    const auto seconds = static_cast<std::int64_t>(duration->seconds);
+    if (!duration) {
+      ask_follow_up(std::string(timer_question));
+      return Algorithm::say("For how long?");
+    }
+    return set_timer(*duration);
+  }
+
+  Algorithm set_timer(const requip::when::Duration& duration) {
+    if (duration.seconds > longest_seconds) return Algorithm::say(std::string(too_long));
+    const auto seconds = static_cast<std::int64_t>(duration.seconds);
     const std::string spoken = requip::when::spoken_duration(seconds);
     add({Kind::timer, now_ms() + seconds * 1000, spoken});
     return Algorithm::say(fmt::format("Timer set for {}.", spoken));

@@ -24,6 +24,20 @@ constexpr std::array<std::string_view, 20> take_prefixes{
     "new note ",         "note that ",    "note: ",       "note ",
     "remember that ",    "remember to ",  "write down ",  "jot down "};
 
+// "take a note", "make a note:": a take prefix with nothing after it, which asks for the text.
+bool only_a_take_prefix(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == ':' || text.back() == '.'))
+    text.remove_suffix(1);
+  return !text.empty() && std::any_of(take_prefixes.begin(), take_prefixes.end(), [&](auto prefix) {
+    while (prefix.back() == ' ' || prefix.back() == ':')
+      prefix.remove_suffix(1);
+    return prefix == text;
+  });
+}
+
+// The topic of the follow-up question "take a note" asks.
+constexpr std::string_view note_question = "note text";
+
 std::string trimmed_note(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == ':'))
     text.remove_prefix(1);
@@ -79,7 +93,7 @@ std::optional<std::size_t> note_number(const std::vector<std::string>& words) {
 class Notes final : public requip::Skill {
  public:
   std::string name() const override { return "notes"; }
-  std::string version() const override { return "1.1.0"; }
+  std::string version() const override { return "1.2.0"; }
   std::string description() const override {
     return "takes notes ('note that ...'), reads them back and deletes them";
   }
@@ -114,8 +128,20 @@ class Notes final : public requip::Skill {
             "Which note? Give its number, e.g. 'delete note 2' ('list my notes' shows them).");
       }
     }
+    if (only_a_take_prefix(text)) {
+      ask_follow_up(std::string(note_question));
+      return requip::Algorithm::say("What should the note say?");
+    }
     if (asks_for_the_list(words_of(text))) return list();
     return std::nullopt;
+  }
+
+  // The answer to "What should the note say?" is the note, whatever it says.
+  std::optional<requip::Algorithm> follow_up(std::string_view topic,
+                                             const requip::Stimulus& answer) override {
+    const std::string note = trimmed_note(answer.ear);
+    if (topic != note_question || note.empty()) return std::nullopt;
+    return take(note);
   }
 
  private:

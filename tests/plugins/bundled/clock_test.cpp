@@ -101,12 +101,19 @@ TEST_CASE("clock plugin: a timer takes its duration in digits or words, before o
   }
 }
 
-TEST_CASE("clock plugin: a timer without a duration keeps asking for one", "[plugins][clock]") {
+TEST_CASE("clock plugin: a timer without a duration asks for how long, and the answer sets it",
+          "[plugins][clock][follow-up]") {
   Brain brain;
   brain.add(bundled_skill("clock", brain));
-  CHECK_THAT(answer(brain, "set a timer")[0], Catch::StartsWith("For how long? "));
-  CHECK_THAT(answer(brain, "set a timer please")[0], Catch::StartsWith("For how long? "));
-  CHECK_THAT(answer(brain, "list my timers")[0], Catch::StartsWith("No timers"));
+  CHECK(answer(brain, "set a timer") == std::vector<std::string>{"For how long?"});
+  SECTION("a duration answers the question") {
+    CHECK(answer(brain, "ten minutes") == std::vector<std::string>{"Timer set for 10 minutes."});
+    CHECK_THAT(answer(brain, "list my timers")[0], Catch::StartsWith("1. timer (10 minutes)"));
+  }
+  SECTION("anything else is declined and heard as usual") {
+    CHECK(answer(brain, "set a timer please") == std::vector<std::string>{"For how long?"});
+    CHECK_THAT(answer(brain, "list my timers")[0], Catch::StartsWith("No timers"));
+  }
 }
 
 TEST_CASE("clock plugin: a reminder arrives through a tick once it is due", "[plugins][clock]") {

@@ -21,6 +21,16 @@ TEST_CASE("notes plugin: takes, lists and deletes notes", "[plugins][notes]") {
         std::vector<std::string>{"You have 1 note:", "1. call Mum"});
 }
 
+TEST_CASE("notes plugin: \"take a note\" alone asks what the note should say",
+          "[plugins][notes][follow-up]") {
+  Brain brain;
+  brain.add(bundled_skill("notes", brain));
+  CHECK(answer(brain, "take a note") == std::vector<std::string>{"What should the note say?"});
+  CHECK(answer(brain, "list my notes") == std::vector<std::string>{"Noted (1 in total)."});
+  CHECK(answer(brain, "list my notes") ==
+        std::vector<std::string>{"You have 1 note:", "1. list my notes"});
+}
+
 TEST_CASE("notes plugin: notes live in the memento, so another brain sharing it sees them",
           "[plugins][notes]") {
   auto memento = std::make_shared<requip::InMemoryMemento>();

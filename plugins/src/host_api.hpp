@@ -7,6 +7,7 @@
 
 #include "requip/core/kokoro.hpp"
 #include "requip/core/skill_factory.hpp"
+#include "requip/core/stimulus.hpp"
 #include "requip/plugin_abi.h"
 
 // The host's definitions of the types plugin_abi.h leaves opaque.
@@ -27,6 +28,10 @@ const requip_host_api& host_api();
 
 inline requip_string to_c(std::string_view text) {
   return {text.data(), text.size()};
+}
+// Borrows the stimulus's strings: valid while it lives.
+inline requip_stimulus to_c(const Stimulus& stimulus) {
+  return {to_c(stimulus.ear), to_c(stimulus.skin), to_c(stimulus.eye)};
 }
 inline std::string_view to_view(requip_string text) {
   return text.size == 0 ? std::string_view() : std::string_view(text.data, text.size);

@@ -92,8 +92,7 @@ PluginSkill::~PluginSkill() = default;
 std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
   const auto& d = plugin_.descriptor();
   if (quarantined() || !d.on_input) return std::nullopt;
-  const requip_stimulus heard{detail::to_c(stimulus.ear), detail::to_c(stimulus.skin),
-                              detail::to_c(stimulus.eye)};
+  const requip_stimulus heard = detail::to_c(stimulus);
   requip_answer answer{};
   requip_host_text error;
   const requip_status status = d.on_input(instance_.get(), &heard, &answer, &error);
@@ -104,8 +103,7 @@ std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
 std::optional<Algorithm> PluginSkill::follow_up(std::string_view topic, const Stimulus& stimulus) {
   const auto& d = plugin_.descriptor();
   if (quarantined() || !d.on_follow_up) return std::nullopt;
-  const requip_stimulus heard{detail::to_c(stimulus.ear), detail::to_c(stimulus.skin),
-                              detail::to_c(stimulus.eye)};
+  const requip_stimulus heard = detail::to_c(stimulus);
   requip_answer answer{};
   requip_host_text error;
   const requip_status status =

@@ -50,6 +50,14 @@ HttpAnswer post_json(std::uint16_t port, const std::string& target, const nlohma
   return http_request(port, "POST", target, body.dump(), headers);
 }
 
+nlohmann::json say(std::uint16_t port, const std::string& session, const std::string& text) {
+  const auto answer = post_json(port, "/v1/sessions/" + session + "/messages", {{"text", text}});
+  if (answer.status != 200) {
+    throw std::runtime_error("status " + std::to_string(answer.status) + ": " + answer.body);
+  }
+  return answer.json();
+}
+
 struct WebSocketClient::Socket {
   net::io_context io;
   beast::websocket::stream<beast::tcp_stream> ws{io};

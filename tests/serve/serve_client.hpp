@@ -26,6 +26,10 @@ HttpAnswer http_request(std::uint16_t port, const std::string& method, const std
 HttpAnswer post_json(std::uint16_t port, const std::string& target, const nlohmann::json& body,
                      const std::map<std::string, std::string>& headers = {});
 
+// One turn of a session through /v1/sessions/{session}/messages: the answer's JSON. Throws
+// std::runtime_error with the status and body when it is not 200.
+nlohmann::json say(std::uint16_t port, const std::string& session, const std::string& text);
+
 // A WebSocket client on 127.0.0.1, blocking.
 class WebSocketClient {
  public:

@@ -6,14 +6,9 @@
 #include "serve_client.hpp"
 #include "serve_process.hpp"
 
-using requip::test::post_json;
+using requip::test::say;
 
 namespace {
-nlohmann::json say(std::uint16_t port, const std::string& session, const std::string& text) {
-  auto answer = post_json(port, "/v1/sessions/" + session + "/messages", {{"text", text}});
-  REQUIRE(answer.status == 200);
-  return answer.json();
-}
 
 nlohmann::json lines(std::initializer_list<const char*> texts) {
   auto array = nlohmann::json::array();

@@ -5,15 +5,7 @@
 #include "serve_client.hpp"
 #include "serve_process.hpp"
 
-using requip::test::post_json;
-
-namespace {
-nlohmann::json say(std::uint16_t port, const std::string& session, const std::string& text) {
-  auto answer = post_json(port, "/v1/sessions/" + session + "/messages", {{"text", text}});
-  REQUIRE(answer.status == 200);
-  return answer.json();
-}
-}  // namespace
+using requip::test::say;
 
 TEST_CASE("serve: a turn answers with replies, skill, emotion and why", "[serve][e2e]") {
   requip::test::ServeProcess server;

@@ -9,6 +9,7 @@
 
 #include "gate_network.hpp"
 #include "ngram_rows.hpp"
+#include "replay_memory.hpp"
 #include "requip/core/array_pack.hpp"
 #include "saved_arrays.hpp"
 
@@ -18,6 +19,7 @@ using detail::GateNetwork;
 using detail::misfit;
 using detail::NgramRows;
 using detail::Objective;
+using detail::ReplayMemory;
 using detail::SavedArrays;
 using detail::Text;
 
@@ -32,6 +34,11 @@ float inverse_document_frequency(double log_documents, double log_frequency) {
 // More n-grams than a blob of any real skill set holds; a larger count asks for gigabytes.
 constexpr std::int64_t max_saved_ngrams = std::int64_t{1} << 24;
 
+// A rejection's step, as a share of a confirmation's. From a cold start a text collects dozens
+// of rejections for its one confirmation; at full size they drown it, and on some orders of
+// the stream the gate learned next to nothing for its first thousand utterances.
+constexpr double rejection_share = 0.1;
+
 }  // namespace
 
 struct GateModel::Impl {
@@ -43,9 +50,13 @@ struct GateModel::Impl {
   double documents = 0;
   double log_documents = 0;
   GateNetwork network;
+  ReplayMemory memory;  // confirmations only: declared examples are learned by train()
 
   explicit Impl(GateConfig c)
-      : config(c), featurizer(c.features), network(c.dim, c.members, 1, c.seed) {}
+      : config(c),
+        featurizer(c.features),
+        network(c.dim, c.members, 1, c.seed),
+        memory(static_cast<std::size_t>(std::max(0, c.remembered)), c.seed) {}
 
   void reset(int experts) {
     ngrams.clear();
@@ -92,6 +103,22 @@ struct GateModel::Impl {
     for (auto& occurrence : text)
       occurrence.weight *= scale;
     return known * scale * scale;
+  }
+
+  // One step raising the expert for the text, with a few earlier confirmations replayed.
+  void confirm(const Text& weighed, int expert, const Mask& loaded) {
+    const auto replayed = memory.draw(static_cast<std::size_t>(std::max(0, config.replayed)));
+    std::vector<Text> earlier(replayed.size());
+    std::vector<const Text*> texts{&weighed};
+    std::vector<int> targets{expert};
+    for (std::size_t i = 0; i < replayed.size(); ++i) {
+      const auto row = static_cast<std::size_t>(replayed[i]->expert);
+      if (row >= loaded.size() || !loaded[row]) continue;  // a skill that may not be chosen now
+      weigh(featurizer.features(replayed[i]->text), earlier[i]);
+      texts.push_back(&earlier[i]);
+      targets.push_back(replayed[i]->expert);
+    }
+    network.step(texts, targets, loaded, Objective::raise, config.learning_rate, 0.0, true);
   }
 
   // The cold-start epochs over examples[usable], with the counts already taken.
@@ -171,10 +198,23 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
   if (positive) impl.count_document(hashes);
   Text weighed;
   impl.weigh(hashes, weighed);
-  // A rejection says what the text is not, which is weak evidence about its n-grams: it moves
-  // the gates only, so that a run of rejections cannot close the ReLUs for good.
-  impl.network.step({&weighed}, {expert}, loaded, positive ? Objective::raise : Objective::lower,
-                    impl.config.learning_rate, 0.0, positive);
+  if (!positive) {
+    // A rejection says what the text is not, which is weak evidence about its n-grams: it
+    // moves the gates only, so that a run of rejections cannot close the ReLUs for good.
+    impl.network.step({&weighed}, {expert}, loaded, Objective::lower,
+                      impl.config.learning_rate * rejection_share, 0.0, false);
+    return;
+  }
+  std::vector<float> probabilities;
+  for (int step = 0; step < impl.config.confirm_steps; ++step) {
+    impl.confirm(weighed, expert, loaded);
+    impl.network.probabilities(weighed, loaded, probabilities);
+    if (std::max_element(probabilities.begin(), probabilities.end()) - probabilities.begin() ==
+        expert) {
+      break;
+    }
+  }
+  impl.memory.remember(text, expert);
 }
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,

@@ -20,6 +20,9 @@ struct GateConfig {
   int batch_size = 64;
   double learning_rate = 0.1;  // Adagrad, for training and for online feedback alike
   double dropout = 0.2;        // on the embedding, training only
+  int replayed = 8;            // earlier confirmations replayed with each online confirmation
+  int confirm_steps = 4;       // at most, until the confirmed skill ranks first for its text
+  int remembered = 256;        // the most recent confirmations kept for replay
   std::uint64_t seed = 7;
 };
 
@@ -55,8 +58,9 @@ class GateModel {
   // Trains from scratch on the examples (rows outside the mask are ignored).
   void train(const std::vector<TrainingExample>& examples, const Mask& loaded,
              const Progress& progress = {});
-  // One online step: a positive example raises the row's probability for this text, a
-  // negative one lowers it.
+  // Online feedback. A positive example raises the row's probability for this text until it
+  // ranks first (in a few steps at most), each step replaying a few earlier confirmations
+  // beside it; a negative one lowers it by one smaller step.
   void learn(std::string_view text, int expert, bool positive, const Mask& loaded);
 
   // (E) probabilities, zero outside the mask. Returns the share of the text's squared TF-IDF

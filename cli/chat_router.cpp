@@ -8,6 +8,7 @@
 #include "requip/memory/store.hpp"
 #include "requip/router/memory_router_store.hpp"
 #include "requip/router/router_skill.hpp"
+#include "skill_conflict_warnings.hpp"
 
 namespace requip::cli {
 
@@ -57,12 +58,16 @@ class RoutingStats {
 
 }  // namespace
 
-std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store) {
+router::RouterConfig chat_router_config() {
   router::RouterConfig config;
   config.gate.dim = 32;
   config.gate.epochs = 60;
   config.gate.batch_size = 4;
-  return std::make_shared<router::RouterModel>(config,
+  return config;
+}
+
+std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store) {
+  return std::make_shared<router::RouterModel>(chat_router_config(),
                                                router::make_memory_router_store(std::move(store)));
 }
 
@@ -135,6 +140,12 @@ void add_router_commands(Repl& repl) {
                         }
                       });
                     }});
+  repl.after_skill_list([&repl](std::ostream& out) {
+    std::vector<router::SkillProfile> profiles;
+    repl.conversations().visit(repl.session(),
+                               [&](Brain& brain) { profiles = routed_profiles(brain.skills()); });
+    print_skill_conflicts(out, check_chat_skill_conflicts(profiles));
+  });
   repl.add_command({"/stats", "routing and expert-load statistics of this chat",
                     [stats](const std::string&, std::ostream& out) { stats->print(out); }});
 }

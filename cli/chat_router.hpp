@@ -9,12 +9,16 @@ class Store;
 }
 namespace requip::router {
 class RouterModel;
-}
+struct RouterConfig;
+}  // namespace requip::router
 
 namespace requip::cli {
 
-// The router model `requip chat` and `requip serve` share: a small gate sized for a handful
-// of skills with a few examples each, its learning kept in `store`.
+// A router with a small gate, sized for a handful of skills with a few examples each.
+router::RouterConfig chat_router_config();
+
+// The router model `requip chat` and `requip serve` share: chat_router_config(), its
+// learning kept in `store`.
 std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store);
 
 // Gives the REPL /equip, /why, /forget and /stats over its conversation's router.

@@ -1,13 +1,19 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <set>
 
+#include "builtin_skills.hpp"
 #include "commands.hpp"
 #include "plugin_folders.hpp"
 #include "requip/core/brain.hpp"
 #include "requip/plugins/plugin_error.hpp"
 #include "shared_options.hpp"
+#include "skill_conflict_warnings.hpp"
 
 namespace requip::cli {
 
@@ -33,8 +39,8 @@ void list(const std::string& folder) {
 }
 
 // Everything a host does with a plugin before serving it: load, check, create, attach,
-// detach. Nothing runs inside a live agent.
-void check(const std::string& file) {
+// detach. Nothing runs inside a live agent. Returns the plugin if it passed.
+std::optional<plugins::LoadedPlugin> check(const std::filesystem::path& file) {
   try {
     auto plugin = plugins::load_plugin(file);
     Brain scratch;
@@ -44,10 +50,63 @@ void check(const std::string& file) {
     fmt::print("ok: {} {} ({} skill, plugin ABI {}.{}, needs requip {} or newer): {}\n", info.name,
                info.version, to_string(info.kind), info.abi_major, info.abi_minor,
                info.min_host_version, info.description);
+    return plugin;
   } catch (const plugins::PluginError& error) {
     std::cerr << "refused: " << error.what() << '\n';
-    throw CLI::RuntimeError(1);
+    return std::nullopt;
   }
+}
+
+// A folder stands for the libraries in it, in name order.
+std::vector<std::filesystem::path> plugin_files(const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> files;
+  for (const std::filesystem::path path : paths) {
+    if (!std::filesystem::is_directory(path)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::filesystem::path> in_folder;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+      if (entry.path().extension() == ".so") in_folder.push_back(entry.path());
+    }
+    if (in_folder.empty()) {
+      throw std::runtime_error(fmt::format(
+          "folder '{}' holds no plugin library (*.so); pass a plugin's .so or a folder of them",
+          path.string()));
+    }
+    std::sort(in_folder.begin(), in_folder.end());
+    files.insert(files.end(), in_folder.begin(), in_folder.end());
+  }
+  return files;
+}
+
+// Checks each plugin, then how the router would route among them, the built-in skills and
+// the bundled plugins, which they join in every agent; only what involves the plugins
+// checked is reported (the REPL's /skills shows the rest). A refused plugin fails the check;
+// skills the router confuses are warned of and do not, since the agent still runs.
+void check_all(const std::vector<std::string>& paths) {
+  Agent agent;
+  for (auto& skill : make_builtin_skills())
+    agent.add(std::move(skill));
+  plugins::PluginHostOptions bundled{{}, false};
+  if (auto folder = bundled_plugin_folder()) bundled.folders.push_back(*folder);
+  plugins::PluginHost host(agent, bundled);
+  host.rescan();
+  bool refused = false;
+  std::set<std::string> checked;
+  for (const auto& file : plugin_files(paths)) {
+    if (auto plugin = check(file)) {
+      checked.insert(plugin->info().name);
+      agent.add(plugin->factory({}));  // replaces a bundled plugin of the same name
+    } else {
+      refused = true;
+    }
+  }
+  if (!checked.empty()) {
+    const auto report = check_chat_skill_conflicts(routed_profiles(agent.catalog()->skills));
+    print_skill_conflicts(std::cout, involving(report, checked));
+  }
+  if (refused) throw CLI::RuntimeError(1);
 }
 
 }  // namespace
@@ -63,10 +122,12 @@ void add_plugins_command(CLI::App& app) {
   list_command->callback([folder] { list(*folder); });
 
   auto* check_command = plugins->add_subcommand(
-      "check", "validate a plugin library without loading it into a running agent");
-  auto file = std::make_shared<std::string>();
-  check_command->add_option("FILE", *file, "the plugin's .so")->required();
-  check_command->callback([file] { check(*file); });
+      "check",
+      "validate plugin libraries without loading them into a running agent, and warn of skills "
+      "whose examples the router confuses");
+  auto paths = std::make_shared<std::vector<std::string>>();
+  check_command->add_option("PATH", *paths, "a plugin's .so, or a folder of them")->required();
+  check_command->callback([paths] { check_all(*paths); });
 }
 
 }  // namespace requip::cli

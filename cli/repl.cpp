@@ -52,6 +52,10 @@ void Repl::after_turn(std::function<void(const Reply&)> hook) {
   turn_hooks_.push_back(std::move(hook));
 }
 
+void Repl::after_skill_list(std::function<void(std::ostream&)> hook) {
+  skill_list_hooks_.push_back(std::move(hook));
+}
+
 void Repl::run() {
   if (reader_.interactive()) {
     fmt::print(out_, "requip chat: type a message, /help for commands, /quit to leave.\n");
@@ -83,6 +87,8 @@ bool Repl::command(const std::string& line) {
       fmt::print(out_, "  {:<12} {:<8} {:<10} {}\n", skill.name, skill.version, skill.kind,
                  skill.description);
     }
+    for (const auto& hook : skill_list_hooks_)
+      hook(out_);
   } else {
     fmt::print(out_, "! unknown command '{}': type /help for the list\n", name);
   }

@@ -32,6 +32,8 @@ class Repl {
   void on_turn_boundary(std::function<void(std::ostream&)> hook);
   // Runs after every turn with what the conversation answered.
   void after_turn(std::function<void(const Reply&)> hook);
+  // Runs after /skills has listed the skills: where the router warns of those it confuses.
+  void after_skill_list(std::function<void(std::ostream&)> hook);
 
   // The conversation's id, for commands that visit it.
   const std::string& session() const { return session_; }
@@ -56,6 +58,7 @@ class Repl {
   std::vector<ReplCommand> commands_;
   std::vector<std::function<void(std::ostream&)>> boundary_hooks_;
   std::vector<std::function<void(const Reply&)>> turn_hooks_;
+  std::vector<std::function<void(std::ostream&)>> skill_list_hooks_;
 };
 
 }  // namespace requip::cli

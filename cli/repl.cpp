@@ -24,7 +24,7 @@ std::string listing(const std::vector<std::string>& names) {
 constexpr const char* help_text =
     "Type a message and a skill answers. Commands:\n"
     "  /help    this help\n"
-    "  /skills  the skills loaded, with what they do\n"
+    "  /skills  the skills loaded, with what they do, and those the router confuses\n"
     "  /quit    leave (end of input works too)";
 }  // namespace
 

@@ -20,7 +20,7 @@ struct ConflictCheckConfig {
 struct MisroutedExample {
   std::string text;
   std::string skill;     // the one that declares the example
-  std::string taken_by;  // the one the gate chose
+  std::string taken_by;  // the one the router chose
 };
 
 // Two skills whose examples the router confuses: of one skill's examples, each held out of

@@ -33,6 +33,10 @@ float inverse_document_frequency(double log_documents, double log_frequency) {
 
 // More n-grams than a blob of any real skill set holds; a larger count asks for gigabytes.
 constexpr std::int64_t max_saved_ngrams = std::int64_t{1} << 24;
+// Every fifth example of a skill is held out of a first training to calibrate the confidence.
+constexpr std::size_t calibration_stride = 5;
+// Fewer held-out examples routed right than this tell too little about where the least sure lie.
+constexpr std::size_t min_calibration_examples = 20;
 
 // A rejection's step, as a share of a confirmation's. From a cold start a text collects dozens
 // of rejections for its one confirmation; at full size they drown it, and on some orders of
@@ -51,6 +55,9 @@ struct GateModel::Impl {
   double log_documents = 0;
   GateNetwork network;
   ReplayMemory memory;  // confirmations only: declared examples are learned by train()
+  // The probability x support below which config.turned_away of the held-out examples routed
+  // right fell; 0 when uncalibrated.
+  float doubt_point = 0;
 
   explicit Impl(GateConfig c)
       : config(c),
@@ -121,6 +128,61 @@ struct GateModel::Impl {
     network.step(texts, targets, loaded, Objective::raise, config.learning_rate, 0.0, true);
   }
 
+  // A new table and gates learned from the examples of loaded skills.
+  void train(const std::vector<TrainingExample>& examples, const Mask& loaded,
+             const Progress& progress) {
+    reset(std::max(network.experts(), static_cast<int>(loaded.size())));
+    for (const auto& example : examples)
+      count_document(featurizer.features(example.text));
+    std::vector<std::size_t> usable;
+    for (std::size_t i = 0; i < examples.size(); ++i) {
+      const auto expert = static_cast<std::size_t>(examples[i].expert);
+      if (expert < loaded.size() && loaded[expert]) usable.push_back(i);
+    }
+    if (!usable.empty()) fit(examples, usable, loaded, progress);
+  }
+
+  float support(std::string_view text, const Mask& loaded, std::vector<float>& out) const {
+    thread_local std::vector<std::uint64_t> hashes;
+    thread_local Text weighed;
+    featurizer.features(text, hashes);
+    const float known = weigh(hashes, weighed);
+    const float top_score = network.probabilities(weighed, loaded, out);
+    return known / (1.0f + std::exp(-top_score));
+  }
+
+  // Trains a gate without every fifth example of each skill and returns the probability x
+  // support below which config.turned_away of those it routes right fall: held-out examples
+  // stand for the in-scope input the router will meet, which scores lower than what it
+  // learned from. 0 when too few were held out.
+  float calibrate(const std::vector<TrainingExample>& examples, const Mask& loaded) const {
+    std::vector<TrainingExample> kept, held_out;
+    std::vector<std::size_t> seen(loaded.size(), 0);
+    for (const auto& example : examples) {
+      const auto expert = static_cast<std::size_t>(example.expert);
+      const bool usable = expert < loaded.size() && loaded[expert];
+      if (usable && ++seen[expert] % calibration_stride == 0) {
+        held_out.push_back(example);
+      } else {
+        kept.push_back(example);
+      }
+    }
+    if (held_out.size() < min_calibration_examples) return 0;
+    Impl first(config);
+    first.train(kept, loaded, {});
+    std::vector<float> scores, probabilities;
+    for (const auto& example : held_out) {
+      const float support = first.support(example.text, loaded, probabilities);
+      const auto best = std::max_element(probabilities.begin(), probabilities.end());
+      if (best - probabilities.begin() == example.expert) scores.push_back(*best * support);
+    }
+    if (scores.size() < min_calibration_examples) return 0;
+    std::sort(scores.begin(), scores.end());
+    const auto at =
+        static_cast<std::size_t>(config.turned_away * static_cast<double>(scores.size()));
+    return scores[std::min(at, scores.size() - 1)];
+  }
+
   // The cold-start epochs over examples[usable], with the counts already taken.
   void fit(const std::vector<TrainingExample>& examples, std::vector<std::size_t>& usable,
            const Mask& loaded, const Progress& progress) {
@@ -180,15 +242,8 @@ void GateModel::grow(int experts) {
 void GateModel::train(const std::vector<TrainingExample>& examples, const Mask& loaded,
                       const Progress& progress) {
   auto& impl = *impl_;
-  impl.reset(std::max(experts(), static_cast<int>(loaded.size())));
-  for (const auto& example : examples)
-    impl.count_document(impl.featurizer.features(example.text));
-  std::vector<std::size_t> usable;
-  for (std::size_t i = 0; i < examples.size(); ++i) {
-    const auto expert = static_cast<std::size_t>(examples[i].expert);
-    if (expert < loaded.size() && loaded[expert]) usable.push_back(i);
-  }
-  if (!usable.empty()) impl.fit(examples, usable, loaded, progress);
+  impl.doubt_point = impl.calibrate(examples, loaded);
+  impl.train(examples, loaded, progress);
 }
 
 void GateModel::learn(std::string_view text, int expert, bool positive, const Mask& loaded) {
@@ -219,12 +274,15 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,
                                std::vector<float>& out) const {
-  thread_local std::vector<std::uint64_t> hashes;
-  thread_local Text weighed;
-  impl_->featurizer.features(text, hashes);
-  const float known = impl_->weigh(hashes, weighed);
-  impl_->network.probabilities(weighed, loaded, out);
-  return known;
+  return impl_->support(text, loaded, out);
+}
+
+float GateModel::confidence(float probability, float support, double threshold) const {
+  const float plain = probability * support;
+  const float doubt = impl_->doubt_point;
+  if (doubt <= 0 || doubt >= 1 || threshold <= 0 || threshold >= 1 || plain <= 0) return plain;
+  // A power keeps 0 and 1 where they are and moves the doubt point onto the threshold.
+  return std::pow(plain, static_cast<float>(std::log(threshold) / std::log(doubt)));
 }
 
 std::string GateModel::save() const {
@@ -240,6 +298,7 @@ std::string GateModel::save() const {
       PackedArray::of("document_frequency", impl.document_frequency, {rows})};
   for (auto& array : impl.network.state())
     arrays.push_back(std::move(array));
+  arrays.push_back(PackedArray::of("doubt_point", std::vector<double>{impl.doubt_point}, {1}));
   return pack_arrays(arrays);
 }
 
@@ -263,6 +322,11 @@ void GateModel::load(std::string_view bytes) {
     throw std::runtime_error(
         "gate model: the saved weights are unreadable; delete the blob to retrain");
   }
+  if (!saved.has("doubt_point")) {
+    throw std::runtime_error(
+        "gate model: the saved weights predate the calibrated confidence and are rebuilt from "
+        "the skills' examples and the confirmed feedback");
+  }
   const auto layout = saved.int64s("layout", {2});
   if (layout[0] != impl.config.dim || layout[1] != impl.config.members) {
     misfit(fmt::format("layout (dim {}, members {}; this gate has {}, {})", layout[0], layout[1],
@@ -270,6 +334,8 @@ void GateModel::load(std::string_view bytes) {
   }
   const double documents = saved.doubles("documents", {1})[0];
   if (documents < 0) misfit("documents");
+  const double doubt_point = saved.doubles("doubt_point", {1})[0];
+  if (doubt_point < 0 || doubt_point > 1) misfit("doubt_point");
   const std::int64_t rows = saved.size("ngrams", 1, 0);
   if (rows > max_saved_ngrams) misfit("ngrams");
   NgramRows ngrams;
@@ -289,6 +355,7 @@ void GateModel::load(std::string_view bytes) {
   impl.log_frequency = std::move(log_frequency);
   impl.documents = documents;
   impl.log_documents = std::log1p(documents);
+  impl.doubt_point = static_cast<float>(doubt_point);
 }
 
 }  // namespace requip::router

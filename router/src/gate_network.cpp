@@ -113,7 +113,7 @@ void GateNetwork::sum_rows(const Text& text, float* pre) const {
 }
 
 float GateNetwork::gate(int member, const float* hidden, const std::vector<bool>& allowed,
-                        float* out, int target) const {
+                        float* out, int target, float* top_score) const {
   const auto experts = static_cast<std::size_t>(experts_);
   const auto allows = [&](std::size_t e) { return e < allowed.size() && allowed[e]; };
   const float* weights = gate_weights_.value.data() + std::size_t(member) * dim_ * experts;
@@ -131,6 +131,7 @@ float GateNetwork::gate(int member, const float* hidden, const std::vector<bool>
     if (allows(e)) top = std::max(top, out[e]);
   }
   const float target_score = target >= 0 ? out[target] : 0.0f;
+  if (top_score) *top_score = top;
   float total = 0;
   for (std::size_t e = 0; e < experts; ++e) {
     out[e] = allows(e) ? std::exp(out[e] - top) : 0.0f;
@@ -143,8 +144,8 @@ float GateNetwork::gate(int member, const float* hidden, const std::vector<bool>
   return target >= 0 ? target_score - top - std::log(total) : 0.0f;
 }
 
-void GateNetwork::probabilities(const Text& text, const std::vector<bool>& allowed,
-                                std::vector<float>& out) const {
+float GateNetwork::probabilities(const Text& text, const std::vector<bool>& allowed,
+                                 std::vector<float>& out) const {
   thread_local std::vector<float> hidden, member;
   hidden.resize(static_cast<std::size_t>(width_));
   member.resize(static_cast<std::size_t>(experts_));
@@ -152,11 +153,15 @@ void GateNetwork::probabilities(const Text& text, const std::vector<bool>& allow
   for (auto& unit : hidden)
     unit = std::max(unit, 0.0f);
   out.assign(static_cast<std::size_t>(experts_), 0.0f);
+  float top_sum = 0;
   for (int m = 0; m < members_; ++m) {
-    gate(m, hidden.data() + std::size_t(m) * dim_, allowed, member.data());
+    float top = 0;
+    gate(m, hidden.data() + std::size_t(m) * dim_, allowed, member.data(), -1, &top);
+    top_sum += top;
     for (std::size_t e = 0; e < out.size(); ++e)
       out[e] += member[e] / static_cast<float>(members_);
   }
+  return top_sum / static_cast<float>(members_);
 }
 
 double GateNetwork::step(const std::vector<const Text*>& texts, const std::vector<int>& targets,

@@ -47,9 +47,11 @@ class GateNetwork {
   // More skills; the learned ones keep their weights.
   void grow(int experts);
 
-  // (E) probabilities, zero outside `allowed`. Allocation-free once its buffers have grown.
-  void probabilities(const Text& text, const std::vector<bool>& allowed,
-                     std::vector<float>& out) const;
+  // (E) probabilities, zero outside `allowed`; returns the members' mean top score (logit),
+  // which softmax hides: text unlike every skill scores low on all of them. Allocation-free
+  // once its buffers have grown.
+  float probabilities(const Text& text, const std::vector<bool>& allowed,
+                      std::vector<float>& out) const;
 
   // One Adagrad step on the batch's loss (the mean over texts, summed over members) for each
   // text's target skill; returns that loss per member. Dropout applies to the hidden units;
@@ -75,9 +77,9 @@ class GateNetwork {
   // pre (W) = hidden bias + the text's weighted rows; the hidden units are relu(pre).
   void sum_rows(const Text& text, float* pre) const;
   // The member's (E) probabilities from its slice of the hidden units; returns log p[target]
-  // when target >= 0.
+  // when target >= 0. top_score, if given, receives the highest allowed score.
   float gate(int member, const float* hidden, const std::vector<bool>& allowed, float* out,
-             int target = -1) const;
+             int target = -1, float* top_score = nullptr) const;
 
   int dim_, members_, experts_, width_;
   std::vector<float> table_;         // (R, M*d), zero at first

@@ -111,7 +111,7 @@ Ranking RouterModel::rank(std::string_view text, const GateModel::Mask& allowed,
   std::shared_lock lock(mutex_);
   thread_local std::vector<float> probabilities;
   thread_local std::vector<std::size_t> rows;
-  const float known = gate_.probabilities(text, allowed, probabilities);
+  const float support = gate_.probabilities(text, allowed, probabilities);
   rows.clear();
   for (std::size_t row = 0; row < profiles_.size() && row < allowed.size(); ++row) {
     if (allowed[row] && !excluded.count(profiles_[row].name)) rows.push_back(row);
@@ -124,7 +124,8 @@ Ranking RouterModel::rank(std::string_view text, const GateModel::Mask& allowed,
   for (const auto row : rows)
     ranking.candidates.push_back({profiles_[row].name, probabilities[row]});
   if (!ranking.candidates.empty())
-    ranking.confidence = ranking.candidates.front().probability * known;
+    ranking.confidence = gate_.confidence(ranking.candidates.front().probability, support,
+                                          config_.out_of_scope_below);
   return ranking;
 }
 

@@ -23,6 +23,9 @@ struct GateConfig {
   int replayed = 8;            // earlier confirmations replayed with each online confirmation
   int confirm_steps = 4;       // at most, until the confirmed skill ranks first for its text
   int remembered = 256;        // the most recent confirmations kept for replay
+  // The share of examples routed right whose confidence may fall below the router's
+  // out-of-scope threshold: the calibration point, measured on examples held out of training.
+  double turned_away = 0.04;
   std::uint64_t seed = 7;
 };
 
@@ -63,9 +66,15 @@ class GateModel {
   // beside it; a negative one lowers it by one smaller step.
   void learn(std::string_view text, int expert, bool positive, const Mask& loaded);
 
-  // (E) probabilities, zero outside the mask. Returns the share of the text's squared TF-IDF
-  // weight that falls on n-grams the gate has learned from.
+  // (E) probabilities, zero outside the mask. Returns the text's support in (0, 1): the share
+  // of its squared TF-IDF weight on n-grams the gate has learned from, times the sigmoid of
+  // the top score, which is low for text unlike every skill however the probabilities fall.
   float probabilities(std::string_view text, const Mask& loaded, std::vector<float>& out) const;
+  // How sure the gate is of a skill with this probability for a text with this support, in
+  // [0, 1]: their product, calibrated so that `threshold` falls where config().turned_away of
+  // the held-out examples routed right fall below it. Uncalibrated (the plain product) when
+  // training held out too few examples for that.
+  float confidence(float probability, float support, double threshold) const;
 
   // Everything learned, as bytes for a blob, and back. load() throws on bytes it cannot read.
   std::string save() const;

@@ -45,8 +45,10 @@ struct Candidate {
 
 struct Ranking {
   std::vector<Candidate> candidates;  // allowed skills, best first
-  // The top probability, scaled by the share of the input's n-grams the gate has seen, so
-  // that text made of nothing it knows is out of scope however the probabilities fall.
+  // The top probability times the input's support (the share of its n-grams the gate has
+  // seen, and how high its top score is), calibrated on held-out examples: see
+  // GateModel::confidence. Text made of nothing the gate knows is out of scope however the
+  // probabilities fall.
   float confidence = 0;
 };
 

@@ -35,8 +35,10 @@ float inverse_document_frequency(double log_documents, double log_frequency) {
 constexpr std::int64_t max_saved_ngrams = std::int64_t{1} << 24;
 // Every fifth example of a skill is held out of a first training to calibrate the confidence.
 constexpr std::size_t calibration_stride = 5;
-// Fewer held-out examples routed right than this tell too little about where the least sure lie.
-constexpr std::size_t min_calibration_examples = 20;
+// Fewer held-out examples routed right than this put too few below the calibration point (4 at
+// the default 4%) for it to say where the least sure lie: the point of a bot with a few skills
+// of a few examples each would be its one least sure example.
+constexpr std::size_t min_calibration_examples = 100;
 
 // A rejection's step, as a share of a confirmation's. From a cold start a text collects dozens
 // of rejections for its one confirmation; at full size they drown it, and on some orders of
@@ -142,13 +144,17 @@ struct GateModel::Impl {
     if (!usable.empty()) fit(examples, usable, loaded, progress);
   }
 
-  float support(std::string_view text, const Mask& loaded, std::vector<float>& out) const {
+  // The text's support: the learned share of its weight times the sigmoid of its top score.
+  // The sigmoid has no scale of its own, so only a calibrated gate weighs it: an uncalibrated
+  // one returns the learned share alone.
+  float support(std::string_view text, const Mask& loaded, std::vector<float>& out,
+                bool calibrated) const {
     thread_local std::vector<std::uint64_t> hashes;
     thread_local Text weighed;
     featurizer.features(text, hashes);
     const float known = weigh(hashes, weighed);
     const float top_score = network.probabilities(weighed, loaded, out);
-    return known / (1.0f + std::exp(-top_score));
+    return calibrated ? known / (1.0f + std::exp(-top_score)) : known;
   }
 
   // Trains a gate without every fifth example of each skill and returns the probability x
@@ -172,7 +178,7 @@ struct GateModel::Impl {
     first.train(kept, loaded, {});
     std::vector<float> scores, probabilities;
     for (const auto& example : held_out) {
-      const float support = first.support(example.text, loaded, probabilities);
+      const float support = first.support(example.text, loaded, probabilities, true);
       const auto best = std::max_element(probabilities.begin(), probabilities.end());
       if (best - probabilities.begin() == example.expert) scores.push_back(*best * support);
     }
@@ -274,7 +280,7 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
 
 float GateModel::probabilities(std::string_view text, const Mask& loaded,
                                std::vector<float>& out) const {
-  return impl_->support(text, loaded, out);
+  return impl_->support(text, loaded, out, impl_->doubt_point > 0);
 }
 
 float GateModel::confidence(float probability, float support, double threshold) const {

@@ -66,9 +66,10 @@ class GateModel {
   // beside it; a negative one lowers it by one smaller step.
   void learn(std::string_view text, int expert, bool positive, const Mask& loaded);
 
-  // (E) probabilities, zero outside the mask. Returns the text's support in (0, 1): the share
-  // of its squared TF-IDF weight on n-grams the gate has learned from, times the sigmoid of
-  // the top score, which is low for text unlike every skill however the probabilities fall.
+  // (E) probabilities, zero outside the mask. Returns the text's support in [0, 1]: the share
+  // of its squared TF-IDF weight on n-grams the gate has learned from, times, once the gate is
+  // calibrated, the sigmoid of the top score, which is low for text unlike every skill however
+  // the probabilities fall.
   float probabilities(std::string_view text, const Mask& loaded, std::vector<float>& out) const;
   // How sure the gate is of a skill with this probability for a text with this support, in
   // [0, 1]: their product, calibrated so that `threshold` falls where config().turned_away of

@@ -110,3 +110,11 @@ TEST_CASE("chat: /skills warns of skills whose examples overlap, after the list"
   CHECK(names_a_collision(result.out));
   CHECK_THAT(result.out, Catch::Contains("\nhint: give each skill of a pair"));
 }
+
+TEST_CASE("chat: /skills on the built-in and bundled skills alone warns of no overlap",
+          "[cli][plugins][conflicts][e2e]") {
+  auto result = chat({}, "/skills\n");
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("  catalog ") && Catch::Contains("  greeter "));
+  CHECK(count_of(result.out + result.err, "warning:") == 0);
+}

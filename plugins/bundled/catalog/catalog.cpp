@@ -13,7 +13,8 @@ class Catalog final : public requip::Skill {
   std::string version() const override { return "1.0.0"; }
   std::string description() const override { return "lists the skills and what they do"; }
   std::vector<std::string> examples() const override {
-    return {"what can you do", "list your skills", "which skills do you have"};
+    return {"what can you do",     "list your skills",       "which skills do you have",
+            "show me your skills", "what skills are loaded", "tell me your skills"};
   }
 
   std::optional<requip::Algorithm> input(const requip::Stimulus& stimulus) override {

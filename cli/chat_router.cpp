@@ -6,7 +6,6 @@
 #include <map>
 
 #include "requip/memory/store.hpp"
-#include "requip/router/memory_router_store.hpp"
 #include "requip/router/router_skill.hpp"
 #include "skill_conflict_warnings.hpp"
 
@@ -67,8 +66,7 @@ router::RouterConfig chat_router_config() {
 }
 
 std::shared_ptr<router::RouterModel> make_chat_router_model(std::shared_ptr<memory::Store> store) {
-  return std::make_shared<router::RouterModel>(chat_router_config(),
-                                               router::make_memory_router_store(std::move(store)));
+  return std::make_shared<router::RouterModel>(chat_router_config(), std::move(store));
 }
 
 namespace {

@@ -8,7 +8,6 @@
 #include "requip/core/brain.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/plugins/loaded_plugin.hpp"
-#include "requip/router/memory_router_store.hpp"
 #include "requip/router/router_skill.hpp"
 
 int main(int argc, char** argv) {
@@ -25,8 +24,7 @@ int main(int argc, char** argv) {
     const auto plugin = requip::plugins::load_plugin(plugins / (std::string(name) + ".so"));
     agent->add(plugin.factory({}));
   }
-  auto model = std::make_shared<requip::router::RouterModel>(
-      requip::router::RouterConfig{}, requip::router::make_memory_router_store(store));
+  auto model = std::make_shared<requip::router::RouterModel>(requip::router::RouterConfig{}, store);
   agent->add(requip::router::router_factory(model));
 
   // One conversation per person: each has its own skill instances, memory and router state.

@@ -38,7 +38,7 @@ void prepare_path(const fs::path& file, const StoreOptions& options) {
 }
 
 SQLite::Database open_database(const fs::path& file, const StoreOptions& options) {
-  prepare_path(file, options);
+  if (file != Store::in_memory) prepare_path(file, options);
   try {
     // NOMUTEX: Connection's own mutex serializes every use (see the locking design).
     return SQLite::Database(file,
@@ -78,8 +78,9 @@ Connection::Connection(const fs::path& file, const StoreOptions& options)
                       Store::schema_version),
           fmt::format("{}; upgrade requip, or use another file", left_untouched));
     }
+    // A database in memory has no file to log ahead of: its journal stays in memory too.
     const std::string mode = database_.execAndGet("PRAGMA journal_mode = WAL").getString();
-    if (mode != "wal") {
+    if (mode != "wal" && file_ != Store::in_memory) {
       throw StoreError(StoreErrorKind::io, file_,
                        fmt::format("cannot use write-ahead logging (journal mode stays {})", mode),
                        "put the file on a local file system");

@@ -115,6 +115,16 @@ OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, 
   std::iota(order.begin(), order.end(), 0);
   std::shuffle(order.begin(), order.end(), std::mt19937_64(seed));
 
+  // The user's word about `skill`'s answer to `key`, as the simulated user says it.
+  const auto judgement = [](const std::string& key, const std::string& skill, bool right) {
+    memory::FeedbackEntry entry;
+    entry.session = "online";
+    entry.key = key;
+    entry.text = right ? "thanks" : "wrong";
+    entry.skill = skill;
+    entry.verdict = right ? memory::Verdict::confirm : memory::Verdict::major_complaint;
+    return entry;
+  };
   OnlineResult result;
   std::size_t first_try = 0, tries = 0;
   const auto start = Clock::now();
@@ -127,10 +137,10 @@ OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, 
       ++tries;
       if (answer == row.label) {
         if (attempt == 1) ++first_try;
-        model.feedback({"online", key, "thanks", answer, Polarity::confirm}, row.text);
+        model.feedback(judgement(key, answer, true), row.text);
         break;
       }
-      model.feedback({"online", key, "wrong", answer, Polarity::major}, row.text);
+      model.feedback(judgement(key, answer, false), row.text);
       rejected.insert(answer);
     }
     if (progress && (n + 1) % 1000 == 0) {

@@ -39,19 +39,20 @@ Message MessageClassifier::classify(std::string_view text) const {
   Message message;
   message.key = normalize(text);
   const std::string& key = message.key;
-  if (listed(words_.goals, key)) return {MessageKind::feedback, key, Polarity::confirm};
-  if (listed(words_.minor, key)) return {MessageKind::feedback, key, Polarity::minor};
-  if (listed(words_.major, key)) return {MessageKind::feedback, key, Polarity::major};
-  if (listed(words_.release, key)) return {MessageKind::release, key, Polarity::confirm};
+  if (listed(words_.goals, key)) return {MessageKind::feedback, key, memory::Verdict::confirm};
+  if (listed(words_.minor, key))
+    return {MessageKind::feedback, key, memory::Verdict::minor_complaint};
+  if (listed(words_.major, key))
+    return {MessageKind::feedback, key, memory::Verdict::major_complaint};
+  if (listed(words_.release, key)) return {MessageKind::release, key};
 
   const std::string& trigger = words_.trigger;
   if (key.size() > trigger.size() + 1) {
     if (key.compare(0, trigger.size() + 1, trigger + " ") == 0) {
-      return {MessageKind::request, key.substr(trigger.size() + 1), Polarity::confirm};
+      return {MessageKind::request, key.substr(trigger.size() + 1)};
     }
     if (key.compare(key.size() - trigger.size() - 1, std::string::npos, " " + trigger) == 0) {
-      return {MessageKind::request, key.substr(0, key.size() - trigger.size() - 1),
-              Polarity::confirm};
+      return {MessageKind::request, key.substr(0, key.size() - trigger.size() - 1)};
     }
   }
   return message;

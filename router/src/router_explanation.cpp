@@ -28,7 +28,7 @@ void RouterSkill::reread_stored(const std::string& key) {
   routing.feedback = last_.feedback.size();
   routing.mapping.reset();
   if (last_.mapping && !last_.mapping->skill.empty()) {
-    const Mapping& mapping = *last_.mapping;
+    const memory::Mapping& mapping = *last_.mapping;
     routing.mapping =
         Routing::Mapping{mapping.key, mapping.skill, static_cast<int>(mapping.confirmations),
                          static_cast<int>(mapping.rejections)};
@@ -79,9 +79,9 @@ std::vector<std::string> RouterSkill::why() const {
     lines.push_back(fmt::format("no mapping for \"{}\"", routing.key));
   }
   for (const auto& entry : last_.feedback) {
-    lines.push_back(fmt::format("feedback: \"{}\" about {} ({}) in session {}", entry.word,
-                                entry.skill, entry.positive() ? "confirmed" : "rejected",
-                                entry.session));
+    lines.push_back(fmt::format(
+        "feedback: \"{}\" about {} ({}) in session {}", entry.text, entry.skill,
+        entry.verdict == memory::Verdict::confirm ? "confirmed" : "rejected", entry.session));
   }
   return lines;
 }

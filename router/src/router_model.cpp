@@ -16,19 +16,36 @@ namespace {
 
 constexpr std::string_view gate_blob = "router.gate";
 constexpr std::string_view skills_blob = "router.skills";
+// The whole log is what a retrain learns from; this bounds it for a pathological database.
+constexpr std::size_t retrain_log_limit = 1'000'000;
+
+std::optional<std::string> latest_blob(memory::Store& store, std::string_view name) {
+  auto found = store.blobs().latest(name);
+  if (!found) return std::nullopt;
+  return std::move(found->bytes);
+}
+
+void put_blob(memory::Store& store, std::string_view name, std::string_view bytes) {
+  store.blobs().put(name, bytes);
+  store.blobs().prune(name, 1);  // the router needs only its latest weights
+}
+
+bool confirms(const memory::FeedbackEntry& entry) {
+  return entry.verdict == memory::Verdict::confirm;
+}
 
 }  // namespace
 
-RouterModel::RouterModel(RouterConfig config, std::shared_ptr<RouterStore> store)
+RouterModel::RouterModel(RouterConfig config, std::shared_ptr<memory::Store> store)
     : config_(std::move(config)),
-      store_(store ? std::move(store) : make_in_memory_router_store()),
+      store_(store ? std::move(store) : std::make_shared<memory::Store>(memory::Store::in_memory)),
       gate_(config_.gate) {
   load();
 }
 
 void RouterModel::load() {
-  auto skills = store_->blob(skills_blob);
-  auto weights = store_->blob(gate_blob);
+  auto skills = latest_blob(*store_, skills_blob);
+  auto weights = latest_blob(*store_, gate_blob);
   if (!skills || !weights) return;
   try {
     for (const auto& entry : nlohmann::json::parse(*skills)) {
@@ -76,9 +93,9 @@ std::optional<RetrainReport> RouterModel::retrain(const Progress& progress) {
       examples.push_back({text, static_cast<int>(row)});
   }
   // What users confirmed is kept across retrains, like the declared examples.
-  for (const auto& entry : store_->all_feedback()) {
+  for (const auto& entry : store_->feedback().latest(retrain_log_limit)) {
     const int row = row_of(entry.skill);
-    if (entry.positive() && row >= 0) examples.push_back({entry.key, row});
+    if (confirms(entry) && row >= 0) examples.push_back({entry.key, row});
   }
   gate_.train(examples, GateModel::Mask(profiles_.size(), true), progress);
   trained_ = true;
@@ -129,11 +146,11 @@ Ranking RouterModel::rank(std::string_view text, const GateModel::Mask& allowed,
   return ranking;
 }
 
-std::optional<Mapping> RouterModel::mapping(std::string_view key) const {
-  return store_->mapping(key);
+std::optional<memory::Mapping> RouterModel::mapping(std::string_view key) const {
+  return store_->mappings().find(key);
 }
 
-void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
+void RouterModel::feedback(const memory::FeedbackEntry& entry, std::string_view text) {
   Snapshot snapshot;
   {
     std::unique_lock lock(mutex_);
@@ -145,28 +162,28 @@ void RouterModel::feedback(const FeedbackEntry& entry, std::string_view text) {
   write(snapshot);
 }
 
-void RouterModel::learn(const FeedbackEntry& entry, std::string_view text) {
+void RouterModel::learn(const memory::FeedbackEntry& entry, std::string_view text) {
   const int row = row_of(entry.skill);
-  if (entry.positive()) {
-    store_->confirm(entry.key, entry.skill,
-                    row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
+  if (confirms(entry)) {
+    store_->mappings().confirm(entry.key, entry.skill,
+                               row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
   } else {
-    store_->reject(entry.key, entry.skill);
+    store_->mappings().reject(entry.key, entry.skill);
   }
   if (row >= 0) {
-    gate_.learn(text.empty() ? std::string_view(entry.key) : text, row, entry.positive(),
+    gate_.learn(text.empty() ? std::string_view(entry.key) : text, row, confirms(entry),
                 GateModel::Mask(profiles_.size(), true));
   }
-  store_->append_feedback(entry);
+  store_->feedback().append(entry);
 }
 
 bool RouterModel::forget(std::string_view key) {
   std::unique_lock lock(mutex_);
-  return store_->forget(key);
+  return store_->mappings().forget(key);
 }
 
-std::vector<FeedbackEntry> RouterModel::feedback_for(std::string_view key) const {
-  return store_->feedback_for(key);
+std::vector<memory::FeedbackEntry> RouterModel::feedback_for(std::string_view key) const {
+  return store_->feedback().for_key(key);
 }
 
 std::optional<SkillProfile> RouterModel::profile(std::string_view skill) const {
@@ -199,8 +216,8 @@ RouterModel::Snapshot RouterModel::snapshot_locked() const {
 void RouterModel::write(const Snapshot& snapshot) const {
   std::lock_guard lock(write_mutex_);
   if (snapshot.sequence <= snapshot_written_) return;  // a newer one is stored already
-  store_->put_blob(skills_blob, snapshot.skills);
-  store_->put_blob(gate_blob, snapshot.gate);
+  put_blob(*store_, skills_blob, snapshot.skills);
+  put_blob(*store_, gate_blob, snapshot.gate);
   snapshot_written_ = snapshot.sequence;
 }
 

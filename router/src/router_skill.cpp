@@ -222,23 +222,22 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
   const auto previous = session_.previous();
   if (!previous) {
     // A thank-you with nothing to thank for is small talk, for whichever skill takes it.
-    if (message.polarity == Polarity::confirm) return plain(turn, turn.stimulus().ear, message.key);
+    if (message.verdict == memory::Verdict::confirm)
+      return plain(turn, turn.stimulus().ear, message.key);
     turn.answer(
         Algorithm::say("Nothing has answered yet in this conversation to give feedback on."));
     return;
   }
   last_.routing.source = "feedback";
   const int tolerance = model_->config().words.minor_tolerance;
-  switch (message.polarity) {
-    case Polarity::confirm:
-      model_->feedback(
-          {options_.session, previous->key, message.key, previous->skill, Polarity::confirm},
-          previous->text);
+  switch (message.verdict) {
+    case memory::Verdict::confirm:
+      model_->feedback(judgement(previous->key, message, previous->skill), previous->text);
       reread_stored(previous->key);
       turn.answer(Algorithm::say(
           fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
       return;
-    case Polarity::minor:
+    case memory::Verdict::minor_complaint:
       if (!session_.complain(tolerance)) {
         turn.answer(
             Algorithm::say(fmt::format("Noted ({}/{}).", session_.complaints(), tolerance)));
@@ -246,16 +245,25 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
       }
       requip(turn, *previous, message);
       return;
-    case Polarity::major:
+    case memory::Verdict::major_complaint:
       requip(turn, *previous, message);
       return;
   }
 }
 
+memory::FeedbackEntry RouterSkill::judgement(const std::string& key, const Message& message,
+                                             const std::string& skill) const {
+  memory::FeedbackEntry entry;
+  entry.session = options_.session;
+  entry.key = key;
+  entry.text = message.key;
+  entry.skill = skill;
+  entry.verdict = message.verdict;
+  return entry;
+}
+
 void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint) {
-  model_->feedback(
-      {options_.session, previous.key, complaint.key, previous.skill, complaint.polarity},
-      previous.text);
+  model_->feedback(judgement(previous.key, complaint, previous.skill), previous.text);
   session_.reject(previous.key, previous.skill);
   turn.cancel_follow_up();  // the question came from the skill just rejected
   const Ranking ranking = model_->rank(previous.text, mask_, session_.rejected_for(previous.key));
@@ -286,8 +294,7 @@ bool RouterSkill::resolve(Turn& turn, const Message& message) {
   }
   if (choice.empty()) return false;  // not an answer: a new input
   // The answer is a confirmation: the gate learns the question's text for this skill.
-  model_->feedback({options_.session, question->key, message.key, choice, Polarity::confirm},
-                   question->text);
+  model_->feedback(judgement(question->key, message, choice), question->text);
   explain("clarify", question->text, question->key, choice, nullptr);
   send(turn, choice, question->key, question->text);
   return true;

@@ -3,6 +3,7 @@
 #include "requip/router/message.hpp"
 
 using namespace requip::router;
+using requip::memory::Verdict;
 
 TEST_CASE("message: the trigger as prefix or suffix is a request; the key is the rest",
           "[router][message]") {
@@ -16,12 +17,12 @@ TEST_CASE("message: the trigger as prefix or suffix is a request; the key is the
   CHECK(classifier.classify("please").kind == MessageKind::plain);
 }
 
-TEST_CASE("message: feedback words have an explicit polarity", "[router][message]") {
+TEST_CASE("message: feedback words carry their verdict", "[router][message]") {
   MessageClassifier classifier;
-  CHECK(classifier.classify("Thanks!").polarity == Polarity::confirm);
-  CHECK(classifier.classify("good").polarity == Polarity::confirm);
-  CHECK(classifier.classify("lame").polarity == Polarity::minor);
-  CHECK(classifier.classify("wrong.").polarity == Polarity::major);
+  CHECK(classifier.classify("Thanks!").verdict == Verdict::confirm);
+  CHECK(classifier.classify("good").verdict == Verdict::confirm);
+  CHECK(classifier.classify("lame").verdict == Verdict::minor_complaint);
+  CHECK(classifier.classify("wrong.").verdict == Verdict::major_complaint);
   CHECK(classifier.classify("wrong").kind == MessageKind::feedback);
   CHECK(classifier.classify("good morning").kind == MessageKind::plain);
 }
@@ -45,8 +46,8 @@ TEST_CASE("message: the words are configurable", "[router][message]") {
   words.major = {"falsch"};
   MessageClassifier classifier(words);
   CHECK(classifier.classify("bitte wecker stellen").key == "wecker stellen");
-  CHECK(classifier.classify("danke").polarity == Polarity::confirm);
-  CHECK(classifier.classify("falsch").polarity == Polarity::major);
+  CHECK(classifier.classify("danke").verdict == Verdict::confirm);
+  CHECK(classifier.classify("falsch").verdict == Verdict::major_complaint);
   CHECK(classifier.classify("thanks").kind == MessageKind::plain);
   words.trigger = "two words";
   CHECK_THROWS_WITH(MessageClassifier(words), Catch::Contains("one word"));

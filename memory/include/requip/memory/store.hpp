@@ -55,6 +55,9 @@ struct StoreStats {
 class Store {
  public:
   static constexpr int schema_version = 3;
+  // The path of a store that lives in this process's memory only, gone when it is destroyed:
+  // for a bot that keeps nothing between runs, and for simulations.
+  static constexpr const char* in_memory = ":memory:";
 
   explicit Store(const std::filesystem::path& file, StoreOptions options = {});
   Store(const Store&) = delete;
@@ -73,7 +76,7 @@ class Store {
   // PRAGMA integrity_check: "ok", or the first problems found.
   std::string integrity_check() const;
 
-  // Copies the live database to `destination` with SQLite's online backup API, while other
+  // Copies the live database file to `destination` with SQLite's online backup API, while other
   // threads keep using the store. `destination` must not exist. `progress` sees pages copied
   // and the total.
   void backup(const std::filesystem::path& destination,

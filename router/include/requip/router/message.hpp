@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "requip/memory/feedback_log.hpp"
+
 namespace requip::router {
 
 // The words that steer the router. Every list is configurable; these are the defaults.
@@ -24,16 +26,11 @@ enum class MessageKind {
   release,   // a release phrase: unequip
 };
 
-enum class Polarity {
-  confirm,  // a goal word
-  minor,    // a minor complaint
-  major,    // a major complaint
-};
-
 struct Message {
   MessageKind kind = MessageKind::plain;
-  std::string key;                        // normalized text; for a request, without the trigger
-  Polarity polarity = Polarity::confirm;  // meaningful for feedback only
+  std::string key;  // normalized text; for a request, without the trigger
+  // For feedback only: a goal word confirms, the minor and major words complain.
+  memory::Verdict verdict = memory::Verdict::confirm;
 };
 
 // Sorts user text into plain input, an explicit requip request, feedback, or a release.

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "requip/memory/store.hpp"
 #include "requip/router/gate_model.hpp"
 #include "requip/router/message.hpp"
-#include "requip/router/router_store.hpp"
 
 namespace requip::router {
 
@@ -59,13 +59,15 @@ struct RetrainReport {
 };
 
 // The learning every session shares: the gate, the skill -> row table, the mappings and the
-// feedback log. Thread-safe: routing takes a shared lock, learning an exclusive one. What a
-// single conversation knows (who answered last, what was rejected) lives in its RouterSkill.
+// feedback log. The last three live in the store (its own store in memory when none is
+// given), so that they survive restarts and other processes on the store see them. Thread-safe:
+// routing takes a shared lock, learning an exclusive one. What a single conversation knows (who
+// answered last, what was rejected) lives in its RouterSkill.
 class RouterModel {
  public:
   using Progress = GateModel::Progress;
 
-  explicit RouterModel(RouterConfig config = {}, std::shared_ptr<RouterStore> store = nullptr);
+  explicit RouterModel(RouterConfig config = {}, std::shared_ptr<memory::Store> store = nullptr);
 
   // Gives every skill a row (kept for good) and retrains when one is new or its examples
   // changed. Returns what the retrain took, if there was one.
@@ -78,13 +80,13 @@ class RouterModel {
                const std::set<std::string>& excluded = {}) const;
 
   // The stored mapping for a key, if any.
-  std::optional<Mapping> mapping(std::string_view key) const;
+  std::optional<memory::Mapping> mapping(std::string_view key) const;
   // Feedback about entry.skill answering `text` (entry.key if empty): stores or strengthens
   // the mapping (confirmation) or counts against it (complaint), updates the gate online and
   // logs the entry.
-  void feedback(const FeedbackEntry& entry, std::string_view text = {});
+  void feedback(const memory::FeedbackEntry& entry, std::string_view text = {});
   bool forget(std::string_view key);
-  std::vector<FeedbackEntry> feedback_for(std::string_view key) const;
+  std::vector<memory::FeedbackEntry> feedback_for(std::string_view key) const;
 
   // Writes the gate's weights and the skill table to the store.
   void save() const;
@@ -101,13 +103,14 @@ class RouterModel {
     std::string skills;
     std::string gate;
   };
-  void learn(const FeedbackEntry& entry, std::string_view text);  // under the exclusive lock
+  void learn(const memory::FeedbackEntry& entry,
+             std::string_view text);  // under the exclusive lock
   Snapshot snapshot_locked() const;
   void write(const Snapshot& snapshot) const;
   void load();
 
   RouterConfig config_;
-  std::shared_ptr<RouterStore> store_;
+  std::shared_ptr<memory::Store> store_;
   mutable std::shared_mutex mutex_;
   mutable std::atomic<std::uint64_t> snapshots_taken_{0};  // taken under a shared lock too
   mutable std::mutex write_mutex_;

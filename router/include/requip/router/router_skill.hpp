@@ -29,8 +29,8 @@ struct RouterSkillOptions {
 // mapping (its skill's version included) and the feedback entries themselves.
 struct RoutingExplanation {
   Routing routing;
-  std::optional<Mapping> mapping;
-  std::vector<FeedbackEntry> feedback;  // what changed the mapping for this key
+  std::optional<memory::Mapping> mapping;
+  std::vector<memory::FeedbackEntry> feedback;  // what changed the mapping for this key
 };
 
 // The router as a skill of the aware kind: it sees each input first and equips, routes,
@@ -79,6 +79,9 @@ class RouterSkill : public Skill {
   void plain(Turn& turn, const std::string& text, const std::string& key);
   void request(Turn& turn, const std::string& key);
   void feedback(Turn& turn, const Message& message);
+  // The log's entry for `message` judging `skill`'s answer to `key` in this conversation.
+  memory::FeedbackEntry judgement(const std::string& key, const Message& message,
+                                  const std::string& skill) const;
   bool resolve(Turn& turn, const Message& message);
   void requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint);
   // Has the skill answer the text here and remembers it answered this turn.

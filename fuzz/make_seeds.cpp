@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "requip/memory/sqlite_memento.hpp"
+#include "requip/memory/stored_memento.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/router/gate_model.hpp"

@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "fuzz_file.hpp"
-#include "requip/memory/sqlite_memento.hpp"
+#include "requip/memory/stored_memento.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/memory/store_error.hpp"
 

@@ -25,16 +25,16 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 3> verdict_names = {{
 // oldest first.
 std::vector<FeedbackEntry> read_entries(Query& query) {
   std::vector<FeedbackEntry> entries;
-  while (query->executeStep()) {
+  while (query->step()) {
     FeedbackEntry& entry = entries.emplace_back();
-    entry.id = query->getColumn(0).getInt64();
-    entry.session = query->getColumn(1).getString();
-    entry.turn = query->getColumn(2).getInt64();
-    entry.key = query->getColumn(3).getString();
-    entry.text = query->getColumn(4).getString();
-    entry.skill = query->getColumn(5).getString();
-    entry.verdict = verdict_from_string(query->getColumn(6).getString());
-    entry.time = detail::from_millis(query->getColumn(7).getInt64());
+    entry.id = query->integer(0);
+    entry.session = query->text(1);
+    entry.turn = query->integer(2);
+    entry.key = query->text(3);
+    entry.text = query->text(4);
+    entry.skill = query->text(5);
+    entry.verdict = verdict_from_string(query->text(6));
+    entry.time = detail::from_millis(query->integer(7));
   }
   std::reverse(entries.begin(), entries.end());
   return entries;
@@ -68,16 +68,18 @@ std::int64_t FeedbackLog::append(const FeedbackEntry& entry) {
   return connection_->run([&](Connection& db) {
     Query query(db,
                 "INSERT INTO feedback (session, turn, key, text, skill, verdict, time_ms) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    query.bind_text(1, entry.session);
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+    query->bind_text(1, entry.session);
     query->bind(2, entry.turn);
-    query.bind_text(3, entry.key);
-    query.bind_text(4, entry.text);
-    query.bind_text(5, entry.skill);
-    query.bind_text(6, to_string(entry.verdict));
+    query->bind_text(3, entry.key);
+    query->bind_text(4, entry.text);
+    query->bind_text(5, entry.skill);
+    query->bind_text(6, to_string(entry.verdict));
     query->bind(7, detail::now_millis());
-    query->exec();
-    return db.database().getLastInsertRowid();
+    query->step();
+    const std::int64_t id = query->integer(0);
+    query->step();  // runs the statement to completion, which commits it
+    return id;
   });
 }
 
@@ -86,7 +88,7 @@ std::vector<FeedbackEntry> FeedbackLog::for_key(std::string_view key, std::size_
     Query query(db,
                 "SELECT id, session, turn, key, text, skill, verdict, time_ms FROM feedback "
                 "WHERE key = ?1 ORDER BY id DESC LIMIT ?2");
-    query.bind_text(1, key);
+    query->bind_text(1, key);
     query->bind(2, as_limit(limit));
     return read_entries(query);
   });
@@ -105,8 +107,8 @@ std::vector<FeedbackEntry> FeedbackLog::latest(std::size_t limit) const {
 std::int64_t FeedbackLog::count() const {
   return connection_->run([&](Connection& db) {
     Query query(db, "SELECT count(*) FROM feedback");
-    query->executeStep();
-    return query->getColumn(0).getInt64();
+    query->step();
+    return query->integer(0);
   });
 }
 

@@ -18,9 +18,7 @@ void MappingCache::remember(const std::string& key, std::optional<Mapping> mappi
 void MappingCache::validate(Connection& db) {
   const auto now = std::chrono::steady_clock::now();
   if (now - validated_at_ <= max_staleness) return;
-  Query query(db, "PRAGMA data_version");
-  query->executeStep();
-  const std::int64_t version = query->getColumn(0).getInt64();
+  const std::int64_t version = db.data_version();
   if (version != data_version_) entries_.clear();
   data_version_ = version;
   validated_at_ = now;

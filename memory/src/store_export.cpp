@@ -44,9 +44,8 @@ std::string base64(std::string_view bytes) {
 json memento_json(Connection& db) {
   json spaces = json::object();
   Query query(db, "SELECT space, key, value FROM memento ORDER BY space, key");
-  while (query->executeStep()) {
-    spaces[query->getColumn(0).getString()][query->getColumn(1).getString()] =
-        detail::column_bytes(query->getColumn(2));
+  while (query->step()) {
+    spaces[query->text(0)][query->text(1)] = query->bytes(2);
   }
   return spaces;
 }
@@ -56,15 +55,15 @@ json feedback_json(Connection& db) {
   Query query(db,
               "SELECT id, session, turn, key, text, skill, verdict, time_ms FROM feedback "
               "ORDER BY id");
-  while (query->executeStep()) {
-    entries.push_back({{"id", query->getColumn(0).getInt64()},
-                       {"session", query->getColumn(1).getString()},
-                       {"turn", query->getColumn(2).getInt64()},
-                       {"key", query->getColumn(3).getString()},
-                       {"text", query->getColumn(4).getString()},
-                       {"skill", query->getColumn(5).getString()},
-                       {"verdict", query->getColumn(6).getString()},
-                       {"time", iso_time(detail::from_millis(query->getColumn(7).getInt64()))}});
+  while (query->step()) {
+    entries.push_back({{"id", query->integer(0)},
+                       {"session", query->text(1)},
+                       {"turn", query->integer(2)},
+                       {"key", query->text(3)},
+                       {"text", query->text(4)},
+                       {"skill", query->text(5)},
+                       {"verdict", query->text(6)},
+                       {"time", iso_time(detail::from_millis(query->integer(7)))}});
   }
   return entries;
 }
@@ -72,17 +71,17 @@ json feedback_json(Connection& db) {
 json blobs_json(Connection& db, bool include_bytes) {
   json blobs = json::array();
   Query query(db, "SELECT name, version, length(bytes), time_ms FROM blobs ORDER BY name, version");
-  while (query->executeStep()) {
-    json blob = {{"name", query->getColumn(0).getString()},
-                 {"version", query->getColumn(1).getInt64()},
-                 {"size_bytes", query->getColumn(2).getInt64()},
-                 {"time", iso_time(detail::from_millis(query->getColumn(3).getInt64()))}};
+  while (query->step()) {
+    json blob = {{"name", query->text(0)},
+                 {"version", query->integer(1)},
+                 {"size_bytes", query->integer(2)},
+                 {"time", iso_time(detail::from_millis(query->integer(3)))}};
     if (include_bytes) {
       Query bytes(db, "SELECT bytes FROM blobs WHERE name = ?1 AND version = ?2");
-      bytes.bind_text(1, blob["name"].get<std::string>());
+      bytes->bind_text(1, blob["name"].get<std::string>());
       bytes->bind(2, blob["version"].get<std::int64_t>());
-      bytes->executeStep();
-      blob["bytes_base64"] = base64(detail::column_bytes(bytes->getColumn(0)));
+      bytes->step();
+      blob["bytes_base64"] = base64(bytes->bytes(0));
     }
     blobs.push_back(std::move(blob));
   }
@@ -109,7 +108,7 @@ json mappings_json(Connection& db) {
 std::string Store::export_json(bool include_blob_bytes) const {
   const json dump = connection_->run([&](Connection& db) {
     // One read transaction, so every part of the dump shows the same moment.
-    SQLite::Transaction snapshot(db.database());
+    detail::Transaction snapshot(db, Connection::TransactionKind::read);
     json result{{"file", file().string()},       {"schema_version", schema_version},
                 {"memento", memento_json(db)},   {"mappings", mappings_json(db)},
                 {"feedback", feedback_json(db)}, {"blobs", blobs_json(db, include_blob_bytes)}};

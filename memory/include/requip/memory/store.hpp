@@ -10,8 +10,8 @@
 #include "requip/memory/blobs.hpp"
 #include "requip/memory/feedback_log.hpp"
 #include "requip/memory/mappings.hpp"
-#include "requip/memory/sqlite_memento.hpp"
 #include "requip/memory/store_error.hpp"
+#include "requip/memory/stored_memento.hpp"
 
 namespace requip::memory {
 
@@ -67,7 +67,7 @@ class Store {
   const std::filesystem::path& file() const;
 
   // Shared so that brains can hold it beyond the Store's own lifetime.
-  std::shared_ptr<SqliteMemento> memento() const { return memento_; }
+  std::shared_ptr<StoredMemento> memento() const { return memento_; }
   Mappings& mappings() { return mappings_; }
   FeedbackLog& feedback() { return feedback_; }
   Blobs& blobs() { return blobs_; }
@@ -88,7 +88,7 @@ class Store {
 
  private:
   std::shared_ptr<detail::Connection> connection_;
-  std::shared_ptr<SqliteMemento> memento_;
+  std::shared_ptr<StoredMemento> memento_;
   Mappings mappings_;
   FeedbackLog feedback_;
   Blobs blobs_;

@@ -6,8 +6,8 @@
 
 namespace requip::memory {
 
-// Why a database file was refused or an operation on it failed. Every refusal leaves the file
-// exactly as it was.
+// Why a database (a file, or a PostgreSQL server) was refused or an operation on it failed. Every
+// refusal leaves the file exactly as it was.
 enum class StoreErrorKind {
   not_a_file,     // a directory or something else that is not a regular file
   missing,        // no database there, and the caller asked not to create one
@@ -17,6 +17,7 @@ enum class StoreErrorKind {
   foreign,        // an SQLite database that some other program made
   newer_schema,   // written by a newer requip
   busy,           // another process held the database past the busy timeout
+  unavailable,    // the database server cannot be reached (for now)
   io,             // anything else SQLite reported
 };
 

@@ -1,10 +1,12 @@
-#include "schema.hpp"
+#include "sqlite_schema.hpp"
 
 #include <fmt/format.h>
 
 #include <array>
 
-#include "connection.hpp"
+#include <SQLiteCpp/Transaction.h>
+
+#include "requip/memory/store.hpp"
 
 namespace requip::memory::detail {
 
@@ -67,15 +69,14 @@ constexpr std::array<const char*, Store::schema_version> steps = {
 
 }  // namespace
 
-void migrate(Connection& connection) {
-  auto& database = connection.database();
+void migrate_sqlite(SQLite::Database& database) {
   for (int target = 1; target <= Store::schema_version; ++target) {
     SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
     const int version = database.execAndGet("PRAGMA user_version").getInt();
     if (version >= target) continue;  // another process got here first
     database.exec(steps[static_cast<std::size_t>(target - 1)]);
     // PRAGMAs take no parameters; both numbers are ours, never user text.
-    database.exec(fmt::format("PRAGMA application_id = {}", application_id));
+    database.exec(fmt::format("PRAGMA application_id = {}", sqlite_application_id));
     database.exec(fmt::format("PRAGMA user_version = {}", target));
     transaction.commit();
   }

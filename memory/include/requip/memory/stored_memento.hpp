@@ -12,9 +12,9 @@ class Connection;
 
 // The Kokoro's memento kept in the store: what skills remember survives restarts. Values are
 // stored byte for byte.
-class SqliteMemento final : public Memento {
+class StoredMemento final : public Memento {
  public:
-  explicit SqliteMemento(std::shared_ptr<detail::Connection> connection);
+  explicit StoredMemento(std::shared_ptr<detail::Connection> connection);
 
   std::optional<std::string> get(std::string_view space, std::string_view key) const override;
   void put(std::string_view space, std::string_view key, std::string_view value) override;

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -33,6 +34,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
              err_path = scratch / "stderr";
   std::ofstream(in_path, std::ios::binary) << input;
 
+  // freopen in the child flushes what this process has buffered for stdout: once here, or the
+  // child prints it a second time.
+  std::fflush(nullptr);
   const pid_t child = ::fork();
   if (child < 0) throw std::runtime_error("fork failed");
   if (child == 0) {

@@ -27,8 +27,8 @@ Blobs::Blobs(std::shared_ptr<Connection> connection) : connection_(std::move(con
 
 std::int64_t Blobs::put(std::string_view name, std::string_view bytes) {
   return connection_->run([&](Connection& db) {
-    // The version is computed inside the INSERT, so the read and the write are one atomic
-    // statement even with other processes on the file.
+    // Writers take turns (see Connection::begin), so no two compute the same next version.
+    detail::Transaction transaction(db, Connection::TransactionKind::write);
     Query query(db,
                 "INSERT INTO blobs (name, version, bytes, time_ms) VALUES (?1, "
                 "(SELECT coalesce(max(version), 0) + 1 FROM blobs WHERE name = ?1), ?2, ?3) "
@@ -38,7 +38,8 @@ std::int64_t Blobs::put(std::string_view name, std::string_view bytes) {
     query->bind(3, detail::now_millis());
     query->step();
     const std::int64_t version = query->integer(0);
-    query->step();  // runs the statement to completion, which commits it
+    query->step();  // runs the statement to completion
+    transaction.commit();
     return version;
   });
 }

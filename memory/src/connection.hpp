@@ -22,8 +22,10 @@ namespace requip::memory::detail {
 class Connection {
  public:
   enum class TransactionKind {
-    read,   // one consistent snapshot for several reads
-    write,  // takes the write lock at once, so it never fails half-way for want of it
+    read,  // one consistent snapshot for several reads
+    // Takes the database's write lock at once, so it never fails half-way for want of it, and
+    // writers of every process take turns, as SQLite's one writer at a time does.
+    write,
   };
 
   virtual ~Connection() = default;

@@ -66,6 +66,9 @@ FeedbackLog::FeedbackLog(std::shared_ptr<Connection> connection)
 
 std::int64_t FeedbackLog::append(const FeedbackEntry& entry) {
   return connection_->run([&](Connection& db) {
+    // Writers take turns (see Connection::begin): entries commit in the order of their ids,
+    // so a reader that has seen an id has seen every smaller one.
+    detail::Transaction transaction(db, Connection::TransactionKind::write);
     Query query(db,
                 "INSERT INTO feedback (session, turn, key, text, skill, verdict, time_ms) "
                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
@@ -78,7 +81,8 @@ std::int64_t FeedbackLog::append(const FeedbackEntry& entry) {
     query->bind(7, detail::now_millis());
     query->step();
     const std::int64_t id = query->integer(0);
-    query->step();  // runs the statement to completion, which commits it
+    query->step();  // runs the statement to completion
+    transaction.commit();
     return id;
   });
 }

@@ -13,6 +13,11 @@ namespace requip::memory::detail {
 
 namespace {
 
+// The database's one write lock, held to the end of a write transaction: writers of every
+// replica take turns, so that no two compute the same next blob version, and feedback entries
+// commit in the order of their ids.
+constexpr const char* write_lock = "SELECT pg_advisory_xact_lock(7365478)";
+
 // What the server or libpq reported. `lost` is set when the connection itself is gone, which
 // the caller sees as a store that is unavailable for now rather than one that failed.
 struct PostgresFailure : std::runtime_error {
@@ -223,8 +228,12 @@ std::unique_ptr<Statement> PostgresConnection::prepare(std::string_view sql) {
 
 void PostgresConnection::begin(TransactionKind kind) {
   live();
-  execute(kind == TransactionKind::write ? "BEGIN"
-                                         : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (kind == TransactionKind::read) {
+    execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return;
+  }
+  execute("BEGIN");
+  execute(write_lock);
 }
 
 void PostgresConnection::commit() {

@@ -74,15 +74,12 @@ constexpr std::array<const char*, Store::schema_version> steps = {
     )sql",
 };
 
-// Any number, the same in every requip: replicas serialize their migrations on it.
-constexpr long long migration_lock = 0x72657170;  // "reqp"
-
 }  // namespace
 
 void migrate_postgres(PostgresConnection& connection) {
+  // A write transaction holds the write lock: replicas starting together migrate one by one.
   connection.begin(Connection::TransactionKind::write);
   try {
-    connection.execute(fmt::format("SELECT pg_advisory_xact_lock({})", migration_lock).c_str());
     const bool ours = Query(connection,
                             "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
                             "AND tablename = 'requip_schema'")

@@ -1,13 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
 TEST_CASE("blobs: each put is a new version and latest returns the newest", "[memory][blobs]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& blobs = store.blobs();
   const std::string weights_v1("\x00\x01\x02", 3), weights_v2(100'000, '\x7f');
   CHECK(blobs.put("router.weights", weights_v1) == 1);
@@ -24,8 +26,10 @@ TEST_CASE("blobs: each put is a new version and latest returns the newest", "[me
 }
 
 TEST_CASE("blobs: list describes every name without reading the bytes", "[memory][blobs]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& blobs = store.blobs();
   blobs.put("b", std::string(10, 'x'));
   blobs.put("b", std::string(30, 'x'));
@@ -41,8 +45,10 @@ TEST_CASE("blobs: list describes every name without reading the bytes", "[memory
 }
 
 TEST_CASE("blobs: prune keeps the newest versions and numbering goes on", "[memory][blobs]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& blobs = store.blobs();
   for (int i = 1; i <= 5; ++i)
     blobs.put("ckpt", std::to_string(i));

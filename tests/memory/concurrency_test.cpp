@@ -5,14 +5,16 @@
 #include <thread>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
 TEST_CASE("concurrency: sessions on many threads share one store and lose nothing",
           "[memory][concurrency]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   constexpr int threads = 8, rounds = 200;
   std::vector<std::thread> sessions;
   for (int t = 0; t < threads; ++t) {
@@ -45,8 +47,10 @@ TEST_CASE("concurrency: sessions on many threads share one store and lose nothin
 
 TEST_CASE("concurrency: two stores on one file, as two processes would, lose no update",
           "[memory][concurrency]") {
-  requip::test::TempDir dir;
-  Store first(dir / "requip.db"), second(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store first(where.db()), second(where.db());
   constexpr int rounds = 300;
   auto confirm_many = [](Store& store) {
     for (int i = 0; i < rounds; ++i) {

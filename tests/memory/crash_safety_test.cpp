@@ -8,7 +8,7 @@
 
 #include "child_process.hpp"
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
@@ -36,8 +36,10 @@ struct Acknowledged {
 }  // namespace
 
 TEST_CASE("crash safety: every acknowledged write survives kill -9, 20 rounds", "[memory][crash]") {
-  requip::test::TempDir dir;
-  const auto db = (dir / "requip.db").string();
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  const auto db = where.db();
   std::mt19937 random(20261122);
   std::uniform_int_distribution<int> delay_ms(1, 80);
   Acknowledged acknowledged;
@@ -59,7 +61,7 @@ TEST_CASE("crash safety: every acknowledged write survives kill -9, 20 rounds", 
   REQUIRE(rounds_with_writes == 20);
   REQUIRE(acknowledged.mappings.size() > 20);
 
-  {
+  if (backend == requip::test::Backend::sqlite) {
     SQLite::Database raw(db);
     CHECK(raw.execAndGet("PRAGMA integrity_check").getString() == "ok");
   }

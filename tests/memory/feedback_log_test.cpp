@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::FeedbackEntry;
 using requip::memory::Store;
@@ -22,8 +22,10 @@ FeedbackEntry entry(std::string session, std::int64_t turn, std::string key, Ver
 
 TEST_CASE("feedback: entries are appended with increasing ids and read back in full",
           "[memory][feedback]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& log = store.feedback();
   const auto first = log.append(entry("A", 1, "time", Verdict::confirm));
   const auto second = log.append(entry("B", 7, "date", Verdict::major_complaint));
@@ -43,8 +45,10 @@ TEST_CASE("feedback: entries are appended with increasing ids and read back in f
 
 TEST_CASE("feedback: latest and for_key return the newest entries, oldest first",
           "[memory][feedback]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& log = store.feedback();
   for (int turn = 1; turn <= 5; ++turn) {
     log.append(entry("A", turn, turn % 2 == 0 ? "even" : "odd", Verdict::minor_complaint));

@@ -1,13 +1,15 @@
 #include <catch2/catch.hpp>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
 TEST_CASE("mappings: upsert creates a mapping, find reads it back", "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   const auto before = std::chrono::system_clock::now() - std::chrono::seconds(1);
   store.mappings().upsert("weather in paris", "weather", "1.2.0");
   auto mapping = store.mappings().find("weather in paris");
@@ -25,8 +27,10 @@ TEST_CASE("mappings: upsert creates a mapping, find reads it back", "[memory][ma
 
 TEST_CASE("mappings: confirm counts for the current skill and restarts on a new skill",
           "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& mappings = store.mappings();
   mappings.confirm("hi", "greeter", "1");
   mappings.confirm("hi", "greeter", "1");
@@ -41,8 +45,10 @@ TEST_CASE("mappings: confirm counts for the current skill and restarts on a new 
 
 TEST_CASE("mappings: reject records the skill, counts, and unequips it if it was mapped",
           "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& mappings = store.mappings();
   mappings.confirm("time please", "clock", "1");
   mappings.reject("time please", "parrot");
@@ -61,8 +67,10 @@ TEST_CASE("mappings: reject records the skill, counts, and unequips it if it was
 }
 
 TEST_CASE("mappings: a key first met by a rejection has no skill yet", "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   store.mappings().reject("new key", "parrot");
   auto mapping = store.mappings().find("new key");
   REQUIRE(mapping.has_value());
@@ -72,8 +80,10 @@ TEST_CASE("mappings: a key first met by a rejection has no skill yet", "[memory]
 
 TEST_CASE("mappings: confirming a rejected skill takes it off the rejected set",
           "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& mappings = store.mappings();
   mappings.reject("k", "a");
   mappings.reject("k", "b");
@@ -86,8 +96,10 @@ TEST_CASE("mappings: confirming a rejected skill takes it off the rejected set",
 
 TEST_CASE("mappings: list is sorted by key, forget removes a key with its rejections",
           "[memory][mappings]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto& mappings = store.mappings();
   mappings.upsert("b", "parrot", "1");
   mappings.upsert("a", "greeter", "1");

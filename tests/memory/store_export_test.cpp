@@ -3,13 +3,15 @@
 #include <nlohmann/json.hpp>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
 TEST_CASE("export: the dump holds every part of the store in readable JSON", "[memory][export]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   store.memento()->put("notebook", "note-1", "buy milk");
   store.mappings().confirm("what time is it", "clock", "1.0");
   store.mappings().reject("what time is it", "parrot");
@@ -43,8 +45,10 @@ TEST_CASE("export: the dump holds every part of the store in readable JSON", "[m
 }
 
 TEST_CASE("export: text that is not UTF-8 is replaced, not fatal", "[memory][export]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   store.memento()->put("raw", "k", "ab\xff");
   const auto dump = nlohmann::json::parse(store.export_json());
   CHECK(dump.at("memento").at("raw").at("k") == "ab\xEF\xBF\xBD");

@@ -1,21 +1,23 @@
 #include <catch2/catch.hpp>
 
 #include "requip/memory/store.hpp"
-#include "temp_dir.hpp"
+#include "store_location.hpp"
 
 using requip::memory::Store;
 
 TEST_CASE("memento: values are kept per namespace and survive reopening", "[memory][memento]") {
-  requip::test::TempDir dir;
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
   {
-    Store store(dir / "requip.db");
+    Store store(where.db());
     auto memento = store.memento();
     memento->put("notes", "b", "second");
     memento->put("notes", "a", "first");
     memento->put("clock", "a", "other space");
     memento->put("notes", "a", "first, updated");
   }
-  Store store(dir / "requip.db");
+  Store store(where.db());
   auto memento = store.memento();
   CHECK(memento->get("notes", "a") == "first, updated");
   CHECK(memento->get("clock", "a") == "other space");
@@ -24,8 +26,10 @@ TEST_CASE("memento: values are kept per namespace and survive reopening", "[memo
 }
 
 TEST_CASE("memento: erase says whether the key existed", "[memory][memento]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto memento = store.memento();
   memento->put("notes", "a", "x");
   CHECK(memento->erase("notes", "a"));
@@ -35,8 +39,10 @@ TEST_CASE("memento: erase says whether the key existed", "[memory][memento]") {
 
 TEST_CASE("memento: values are stored byte for byte, empty and binary included",
           "[memory][memento]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto memento = store.memento();
   const std::string binary("a\0b\xff", 4);
   memento->put("raw", "binary", binary);
@@ -46,8 +52,10 @@ TEST_CASE("memento: values are stored byte for byte, empty and binary included",
 }
 
 TEST_CASE("memento: user text that looks like SQL is only ever data", "[memory][memento]") {
-  requip::test::TempDir dir;
-  Store store(dir / "requip.db");
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store store(where.db());
   auto memento = store.memento();
   const std::string hostile = "x'); DROP TABLE memento; --";
   memento->put(hostile, hostile, hostile);
@@ -56,10 +64,12 @@ TEST_CASE("memento: user text that looks like SQL is only ever data", "[memory][
 }
 
 TEST_CASE("memento: it outlives the Store that made it", "[memory][memento]") {
-  requip::test::TempDir dir;
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
   std::shared_ptr<requip::Memento> memento;
   {
-    Store store(dir / "requip.db");
+    Store store(where.db());
     memento = store.memento();
   }
   memento->put("notes", "a", "still works");

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
 
 namespace requip::test {
@@ -17,6 +19,7 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
+  pid_t owner_ = -1;  // the process that made it, the only one that removes it
 };
 
 }  // namespace requip::test

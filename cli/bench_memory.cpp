@@ -30,6 +30,7 @@ struct MemoryBenchOptions {
   int upserts = 40'000;
   int reads = 400'000;
   std::string dir = std::filesystem::temp_directory_path().string();
+  std::string postgres;  // a postgresql:// URI to measure beside SQLite, if given
 };
 
 struct Workload {
@@ -55,6 +56,16 @@ Workload make_workload(int upserts, int reads) {
 
 Rates measure_store(const std::filesystem::path& file, memory::Durability durability, int upserts,
                     const Workload& work) {
+  // The keys it wrote are removed afterwards, for a database that is not a scratch file.
+  struct Cleanup {
+    const std::filesystem::path& file;
+    const Workload& work;
+    ~Cleanup() {
+      memory::Store store(file);
+      for (const auto& key : work.keys)
+        store.mappings().forget(key);
+    }
+  } cleanup{file, work};
   memory::StoreOptions options;
   options.durability = durability;
   memory::Store store(file, options);
@@ -125,9 +136,16 @@ Rates measure_raw(const std::filesystem::path& file, memory::Durability durabili
 
 void add_bench_memory(CLI::App& bench) {
   auto* command = bench.add_subcommand(
-      "memory", "mapping upserts/s (one transaction each) and point reads/s of the SQLite store");
+      "memory",
+      "mapping upserts/s (one transaction each) and point reads/s of the SQLite store, and of "
+      "a PostgreSQL one with --db");
   auto options = std::make_shared<MemoryBenchOptions>();
   add_shared_option(*command, SharedOption::json, options->json);
+  // Not the shared --db: that one defaults to the user's own database, which a benchmark must
+  // not write to unasked.
+  command->add_option("--db", options->postgres,
+                      "also measure the store on this postgresql:// database (the bench writes "
+                      "its mappings there, then removes them)");
   command->add_flag("--durable", options->durable,
                     "synchronous=FULL: fsync every commit (default: WAL + synchronous=NORMAL)");
   command->add_option("--upserts", options->upserts, "upserts to time")
@@ -148,10 +166,18 @@ void add_bench_memory(CLI::App& bench) {
     const Rates store =
         measure_store(scratch.path() / "store.db", durability, options->upserts, work);
     const Rates raw = measure_raw(scratch.path() / "raw.db", durability, options->upserts, work);
+    std::optional<Rates> postgres;
+    if (!options->postgres.empty())
+      postgres = measure_store(options->postgres, durability, options->upserts, work);
     if (options->json) {
-      fmt::print("{}\n", nlohmann::json{{"upserts_per_s", store.upserts_per_s},
-                                        {"reads_per_s", store.reads_per_s}}
-                             .dump());
+      nlohmann::json figures{{"upserts_per_s", store.upserts_per_s},
+                             {"reads_per_s", store.reads_per_s}};
+      if (postgres) {
+        figures["postgres_upserts_per_s"] = postgres->upserts_per_s;
+        figures["postgres_reads_per_s"] = postgres->reads_per_s;
+        figures["postgres_cold_reads_per_s"] = postgres->cold_reads_per_s;
+      }
+      fmt::print("{}\n", figures.dump());
       return;
     }
     fmt::print("memory: WAL, synchronous={}, {} upserts over {} keys, {} point reads, one thread\n",
@@ -163,6 +189,14 @@ void add_bench_memory(CLI::App& bench) {
                store.reads_per_s, store.reads_per_s / raw.reads_per_s, raw.reads_per_s);
     fmt::print("  cold reads/s       {:>12.0f}  ({:.2f}x; first lookup of each key, not cached)\n",
                store.cold_reads_per_s, store.cold_reads_per_s / raw.reads_per_s);
+    if (!postgres) return;
+    fmt::print("PostgreSQL store at {}, same work:\n", options->postgres);
+    fmt::print("  upserts/s          {:>12.0f}  ({:.2f}x the SQLite store's, same run)\n",
+               postgres->upserts_per_s, postgres->upserts_per_s / store.upserts_per_s);
+    fmt::print("  reads/s            {:>12.0f}  ({:.2f}x)\n", postgres->reads_per_s,
+               postgres->reads_per_s / store.reads_per_s);
+    fmt::print("  cold reads/s       {:>12.0f}  ({:.2f}x; each a round trip to the server)\n",
+               postgres->cold_reads_per_s, postgres->cold_reads_per_s / store.cold_reads_per_s);
   });
 }
 

@@ -105,6 +105,10 @@ class Query {
     statement_.step();
     return statement_.integer(0);
   }
+  std::string text() {
+    statement_.step();
+    return statement_.text(0);
+  }
 
  private:
   Statement& statement_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "postgres_schema.hpp"
+#include "requip/core/detail/library_log.hpp"
 
 namespace requip::memory::detail {
 
@@ -205,10 +206,15 @@ void PostgresConnection::connect() {
   }
   ++generation_;
   ++notices_;  // whatever changed while we were away was not announced to us
-  // Durability::normal, like SQLite's: a crash of the server may drop the last commits, never
-  // corrupt; a crash of requip loses nothing committed.
-  execute(options_.durability == Durability::full ? "SET synchronous_commit = on"
-                                                  : "SET synchronous_commit = off");
+  // The server's own messages (a shutdown under way, say) go to the log, not to stderr.
+  PQsetNoticeProcessor(
+      connection_,
+      [](void*, const char* message) {
+        requip::detail::library_log().warn("postgresql: {}", first_line(message));
+      },
+      nullptr);
+  // How commits reach the disk is the server's to say (synchronous_commit), and by default
+  // each is flushed before it is acknowledged, so Durability changes nothing here.
   execute(fmt::format("SET lock_timeout = {}", options_.busy_timeout.count()).c_str());
   execute("LISTEN requip_mappings");
 }
@@ -257,7 +263,7 @@ void PostgresConnection::describe(StoreStats& stats) {
   Query version(*this, "SELECT version FROM requip_schema");
   stats.schema_version = static_cast<int>(version.single_integer());
   stats.journal_mode = "postgresql";
-  stats.synchronous = options_.durability == Durability::full ? "full" : "normal";
+  stats.synchronous = Query(*this, "SELECT current_setting('synchronous_commit')").text();
   stats.file_bytes = Query(*this, "SELECT pg_database_size(current_database())").single_integer();
   stats.quick_check = "ok";  // the server checks its own pages
 }

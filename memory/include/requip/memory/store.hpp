@@ -15,7 +15,8 @@
 
 namespace requip::memory {
 
-// How hard a commit works to reach the disk. Both survive a crash of the process.
+// How hard a commit to an SQLite file works to reach the disk. Both survive a crash of the
+// process. On PostgreSQL the server decides (its synchronous_commit).
 enum class Durability {
   // WAL with synchronous=NORMAL: a commit is in the OS once it returns; a power loss may drop
   // the last commits but never corrupts the file.
@@ -36,7 +37,8 @@ struct StoreStats {
   std::filesystem::path file;
   int schema_version = 0;
   std::string journal_mode;
-  std::string synchronous;      // "normal" or "full": the durability in force
+  // SQLite: "normal" or "full", the durability in force; PostgreSQL: synchronous_commit.
+  std::string synchronous;
   std::int64_t file_bytes = 0;  // the database file, without its WAL
   std::int64_t memento_spaces = 0;
   std::int64_t memento_values = 0;

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "requip/memory/stored_memento.hpp"
 #include "requip/memory/store.hpp"
+#include "requip/memory/stored_memento.hpp"
 #include "requip/moe/lm_checkpoint.hpp"
 #include "requip/router/gate_model.hpp"
 #include "small_gate.hpp"

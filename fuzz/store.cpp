@@ -6,9 +6,9 @@
 #include <stdexcept>
 
 #include "fuzz_file.hpp"
-#include "requip/memory/stored_memento.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/memory/store_error.hpp"
+#include "requip/memory/stored_memento.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto file = requip::fuzz::input_file(data, size, ".db");

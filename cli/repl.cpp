@@ -127,6 +127,7 @@ void Repl::converse(const std::string& line) {
     fmt::print(out_, "! {}\n", reply.error);
     return;
   }
+  if (!reply.unavailable.empty()) fmt::print(out_, "! {}\n", reply.unavailable);
   // An answer from a skill the router did not ask first says so, and who had nothing to say.
   if (reply.why && !reply.why->declined.empty() && !reply.why->skill.empty()) {
     fmt::print(out_, "({} answered; {} had nothing to say)\n", reply.why->skill,

@@ -9,6 +9,7 @@
 #include "requip/core/input_check.hpp"
 #include "requip/core/null_skill.hpp"
 #include "requip/core/turn.hpp"
+#include "requip/core/unavailable.hpp"
 
 namespace requip {
 
@@ -21,6 +22,10 @@ bool contained(const std::string& skill, const char* hook, Reply* reply, Call&& 
   try {
     call();
     return true;
+  } catch (const Unavailable& error) {
+    requip::detail::library_log().warn("skill '{}' in {}: {}", skill, hook, error.reason());
+    if (reply) reply->unavailable = error.reason();
+    return false;
   } catch (const std::exception& error) {
     failure = error.what();
   } catch (...) {
@@ -338,7 +343,10 @@ void Brain::run_steps(Reply& reply, const Sink& on_line) {
       running_.clear();
     }
     reply.skill = step->origin;
-    if (!step->failure.empty()) {
+    if (step->unavailable) {
+      reply.unavailable = step->failure;
+      requip::detail::library_log().warn("skill '{}' in a step: {}", step->origin, step->failure);
+    } else if (!step->failure.empty()) {
       reply.notices.push_back(
           fmt::format("skill '{}' failed in a step: {}", step->origin, step->failure));
       requip::detail::library_log().warn("{}", reply.notices.back());

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "requip/core/unavailable.hpp"
+
 namespace requip {
 
 std::optional<std::string> Dispatcher::submit(Algorithm algorithm) {
@@ -42,6 +44,9 @@ std::optional<StepOutput> Dispatcher::tick() {
     output.line = std::move(result.line);
     output.aborted = result.abort;
     finished = most_urgent->algorithm.finished();
+  } catch (const Unavailable& error) {
+    output.failure = error.reason();
+    output.unavailable = true;
   } catch (const std::exception& error) {
     output.failure = error.what();
   } catch (...) {

@@ -198,8 +198,8 @@ void PostgresConnection::connect() {
     PQreset(connection_);
   }
   if (PQstatus(connection_) != CONNECTION_OK) {
-    throw StoreError(
-        StoreErrorKind::unavailable, file(),
+    throw StoreUnavailable(
+        file(),
         fmt::format("cannot reach the server ({})", first_line(PQerrorMessage(connection_))),
         "start PostgreSQL there, check the host, port, user and database in the "
         "URI, or give another --db");
@@ -284,9 +284,8 @@ void PostgresConnection::throw_store_error(std::exception_ptr thrown) const {
     std::rethrow_exception(thrown);
   } catch (const PostgresFailure& failure) {
     if (failure.lost) {
-      throw StoreError(StoreErrorKind::unavailable, file(),
-                       fmt::format("lost the server ({})", failure.what()),
-                       "requip reconnects by itself once PostgreSQL is back");
+      throw StoreUnavailable(file(), fmt::format("lost the server ({})", failure.what()),
+                             "requip reconnects by itself once PostgreSQL is back");
     }
     if (failure.sqlstate == "40001" || failure.sqlstate == "40P01" || failure.sqlstate == "55P03") {
       throw StoreError(StoreErrorKind::busy, file(),

@@ -153,6 +153,8 @@ std::optional<Response> Api::failed_turn(const Request& request, const Reply& tu
     case TurnEnd::stopped:
       return error(request, http::status::service_unavailable, turn.error);
     case TurnEnd::answered:
+      if (!turn.unavailable.empty())
+        return error(request, http::status::service_unavailable, turn.unavailable);
       if (!turn.error.empty()) return error(request, http::status::bad_request, turn.error);
       return std::nullopt;
   }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "requip/core/brain.hpp"
+#include "requip/core/unavailable.hpp"
 #include "scripted_skill.hpp"
 
 using namespace requip;
@@ -77,4 +78,31 @@ TEST_CASE("brain: a skill that throws is contained and reported", "[core][brain]
   CHECK(reply.lines == std::vector<std::string>{"fine"});
   REQUIRE(reply.notices.size() == 1);
   CHECK(reply.notices[0] == "skill 'faulty' failed in input: disk on fire");
+}
+
+namespace {
+
+// What a library throws when something it needs cannot be reached for now.
+struct ServerGone : std::runtime_error, requip::Unavailable {
+  ServerGone() : std::runtime_error("database server gone; try again") {}
+  const char* reason() const noexcept override { return what(); }
+};
+
+}  // namespace
+
+TEST_CASE("brain: an Unavailable from a skill marks the reply unavailable and blames no skill",
+          "[core][brain]") {
+  Brain brain;
+  auto needy = std::make_shared<ScriptedSkill>("needy");
+  needy->on_input = [](const Stimulus&) -> std::optional<Algorithm> { throw ServerGone(); };
+  brain.add(needy);
+  brain.add(answering("steady", {"fine"}));
+
+  Reply reply = brain.converse("hi");
+  CHECK(reply.unavailable == "database server gone; try again");
+  CHECK(reply.notices.empty());
+  CHECK(reply.lines == std::vector<std::string>{"fine"});
+  // The next turn, with the server back, is an ordinary one.
+  needy->on_input = nullptr;
+  CHECK(brain.converse("hi again").unavailable.empty());
 }

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "requip/core/dispatcher.hpp"
+#include "requip/core/unavailable.hpp"
 
 using requip::Algorithm;
 using requip::Dispatcher;
@@ -82,5 +83,21 @@ TEST_CASE("dispatcher: a throwing step aborts its algorithm and is reported",
   CHECK(output->failure == "boom");
   CHECK(output->origin == "faulty");
   CHECK(output->aborted);
+  CHECK_FALSE(output->unavailable);
   CHECK(dispatcher.idle());
+}
+
+TEST_CASE("dispatcher: a step that meets an Unavailable is aborted and says so",
+          "[core][dispatcher]") {
+  struct ServerGone : std::runtime_error, requip::Unavailable {
+    ServerGone() : std::runtime_error("server gone") {}
+    const char* reason() const noexcept override { return what(); }
+  };
+  Dispatcher dispatcher;
+  dispatcher.submit(named(Algorithm({[]() -> StepResult { throw ServerGone(); }}), "needy"));
+  auto output = dispatcher.tick();
+  REQUIRE(output);
+  CHECK(output->unavailable);
+  CHECK(output->failure == "server gone");
+  CHECK(output->aborted);
 }

@@ -14,7 +14,8 @@ struct StepOutput {
   std::optional<std::string> line;
   std::string origin;  // the skill whose algorithm ran
   bool aborted = false;
-  std::string failure;  // what a throwing step said; its algorithm is aborted
+  std::string failure;       // what a throwing step said; its algorithm is aborted
+  bool unavailable = false;  // the failure was an Unavailable: nobody's fault, try again
 };
 
 // Runs algorithms one step per tick, always the most urgent one first. A more urgent

@@ -18,6 +18,9 @@ struct Reply {
   std::vector<std::string> notices;
   // Set when the input itself was refused; then no skill ran.
   std::string error;
+  // Set when something the turn needed could not be reached for now (see Unavailable): the
+  // answer may be incomplete, and the same input is worth sending again later.
+  std::string unavailable;
   // How a router routed the input, when one did.
   std::optional<Routing> why;
 

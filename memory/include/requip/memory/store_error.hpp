@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "requip/core/unavailable.hpp"
+
 namespace requip::memory {
 
 // Why a database (a file, or a PostgreSQL server) was refused or an operation on it failed. Every
@@ -32,6 +34,17 @@ class StoreError : public std::runtime_error {
 
  private:
   StoreErrorKind kind_;
+};
+
+// A store that cannot be reached for now (StoreErrorKind::unavailable): also an Unavailable,
+// so that a turn meeting it is answered "try again" and blames no skill.
+class StoreUnavailable final : public StoreError, public Unavailable {
+ public:
+  StoreUnavailable(const std::filesystem::path& file, const std::string& problem,
+                   const std::string& fix)
+      : StoreError(StoreErrorKind::unavailable, file, problem, fix) {}
+
+  const char* reason() const noexcept override { return what(); }
 };
 
 }  // namespace requip::memory

@@ -10,13 +10,10 @@ using requip::memory::Store;
 using requip::memory::StoreError;
 using requip::memory::StoreErrorKind;
 using requip::test::Backend;
+using requip::test::postgres_available;
 using requip::test::StoreLocation;
 
 namespace {
-
-bool postgres_available() {
-  return requip::test::store_backends().size() > 1;
-}
 
 // Opening `uri` must fail with `kind`, in one line that names the database.
 void require_refused(const std::string& uri, StoreErrorKind kind, const std::string& named) {

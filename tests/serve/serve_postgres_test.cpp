@@ -7,15 +7,12 @@
 #include "store_location.hpp"
 
 using requip::test::Backend;
+using requip::test::postgres_available;
 using requip::test::say;
 using requip::test::ServeProcess;
 using requip::test::StoreLocation;
 
 namespace {
-
-bool postgres_available() {
-  return requip::test::store_backends().size() > 1;
-}
 
 std::string replies_of(const nlohmann::json& turn) {
   std::string text;

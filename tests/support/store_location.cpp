@@ -30,6 +30,10 @@ std::vector<Backend> store_backends() {
   return backends;
 }
 
+bool postgres_available() {
+  return store_backends().size() > 1;
+}
+
 StoreLocation::StoreLocation(Backend backend) {
   if (backend == Backend::sqlite) {
     folder_ = std::make_unique<TempDir>();

@@ -18,6 +18,9 @@ const char* to_string(Backend backend);
 // here (otherwise the reason is printed once and the PostgreSQL runs are skipped). Used as
 //   const auto backend = GENERATE(from_range(store_backends()));
 std::vector<Backend> store_backends();
+// Whether the PostgreSQL runs happen here: for tests of PostgreSQL alone, which return early
+// when it cannot run.
+bool postgres_available();
 
 // A new, empty place for one test's store: a file in a temporary folder, or a fresh database
 // on a private PostgreSQL server that the test program shares between its tests.

@@ -9,14 +9,18 @@
 namespace requip::cli {
 
 BundledAgent::BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
-                           bool with_router, BrainOptions options)
+                           bool with_router, BrainOptions options,
+                           std::chrono::seconds conversation_expiry)
     : store(std::make_shared<memory::Store>(database)),
       agent(std::make_shared<Agent>(store->memento(), options)),
       plugins(*agent, plugin_host_options(plugin_folder, true)) {
   for (auto& skill : make_builtin_skills())
     agent->add(std::move(skill));
   plugins.rescan();  // refusals are logged on stderr; the agent goes on without them
-  if (with_router) agent->add(router::router_factory(make_chat_router_model(store)));
+  if (!with_router) return;
+  router::RouterSkillOptions router;
+  router.resume_within = conversation_expiry;
+  agent->add(router::router_factory(make_chat_router_model(store), router));
 }
 
 }  // namespace requip::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -17,9 +18,11 @@ namespace requip::cli {
 // plugins of the bundled and the user's folders (watched for changes) and, unless turned
 // off, the learned router, one instance per conversation over one model.
 struct BundledAgent {
-  // Throws std::runtime_error naming a database or folder that cannot be used.
+  // Throws std::runtime_error naming a database or folder that cannot be used. A conversation
+  // quiet for `conversation_expiry` starts over, whichever process on the database serves it.
   BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
-               bool with_router, BrainOptions options = {});
+               bool with_router, BrainOptions options = {},
+               std::chrono::seconds conversation_expiry = std::chrono::minutes(30));
 
   // Skills' memory and the router's learning live here, so they survive restarts.
   std::shared_ptr<memory::Store> store;

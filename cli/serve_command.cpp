@@ -60,7 +60,7 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
     BrainOptions brain;
     brain.follow_up_timeout = milliseconds_of(settings->follow_up_timeout_s);
     BundledAgent bundled(options.database(), settings->plugin_folder, !settings->without_router,
-                         brain);
+                         brain, settings->server.idle_expiry);
     serve::Conversations conversations(bundled.agent, settings->conversations);
     conversations.on_turn_boundary([&bundled] {
       for (const auto& line : bundled.plugins.apply_pending())

@@ -302,7 +302,8 @@ void Brain::offer_in_order(const Stimulus& stimulus, Turn& turn, const std::stri
     reply.why->skill = answered;
     reply.why->declined = declined;
   }
-  if (turn.when_routed()) turn.when_routed()(answered, declined);
+  if (turn.when_routed())
+    call(router, "perceive", &reply, [&] { turn.when_routed()(answered, declined); });
   if (answered.empty() && turn.otherwise()) submit(std::move(turn.otherwise()), router, reply);
 }
 

@@ -59,8 +59,8 @@ class Connection {
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
 
-  // A number that changes whenever another connection commits to the database; MappingCache
-  // empties itself when it does.
+  // A number that changes whenever another connection commits to the database: MappingCache
+  // empties itself when it does, and FeedbackLog::outside_writes shows it to the router.
   virtual std::int64_t data_version() = 0;
 
   // The backend's part of Store::stats: where it is, its schema version, its mode, its size.

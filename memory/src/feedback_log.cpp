@@ -21,8 +21,7 @@ constexpr std::array<std::pair<Verdict, std::string_view>, 3> verdict_names = {{
     {Verdict::major_complaint, "major_complaint"},
 }};
 
-// Rows of (id, session, turn, key, text, skill, verdict, time_ms), newest first, returned
-// oldest first.
+// Rows of (id, session, turn, key, text, skill, verdict, time_ms), in the order read.
 std::vector<FeedbackEntry> read_entries(Query& query) {
   std::vector<FeedbackEntry> entries;
   while (query->step()) {
@@ -36,6 +35,12 @@ std::vector<FeedbackEntry> read_entries(Query& query) {
     entry.verdict = verdict_from_string(query->text(6));
     entry.time = detail::from_millis(query->integer(7));
   }
+  return entries;
+}
+
+// Rows read newest first, returned oldest first.
+std::vector<FeedbackEntry> read_newest_first(Query& query) {
+  auto entries = read_entries(query);
   std::reverse(entries.begin(), entries.end());
   return entries;
 }
@@ -94,7 +99,7 @@ std::vector<FeedbackEntry> FeedbackLog::for_key(std::string_view key, std::size_
                 "WHERE key = ?1 ORDER BY id DESC LIMIT ?2");
     query->bind_text(1, key);
     query->bind(2, as_limit(limit));
-    return read_entries(query);
+    return read_newest_first(query);
   });
 }
 
@@ -104,8 +109,23 @@ std::vector<FeedbackEntry> FeedbackLog::latest(std::size_t limit) const {
                 "SELECT id, session, turn, key, text, skill, verdict, time_ms FROM feedback "
                 "ORDER BY id DESC LIMIT ?1");
     query->bind(1, as_limit(limit));
+    return read_newest_first(query);
+  });
+}
+
+std::vector<FeedbackEntry> FeedbackLog::after(std::int64_t id, std::size_t limit) const {
+  return connection_->run([&](Connection& db) {
+    Query query(db,
+                "SELECT id, session, turn, key, text, skill, verdict, time_ms FROM feedback "
+                "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    query->bind(1, id);
+    query->bind(2, as_limit(limit));
     return read_entries(query);
   });
+}
+
+std::int64_t FeedbackLog::outside_writes() const {
+  return connection_->run([](Connection& db) { return db.data_version(); });
 }
 
 std::int64_t FeedbackLog::count() const {

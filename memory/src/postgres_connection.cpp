@@ -216,7 +216,7 @@ void PostgresConnection::connect() {
   // How commits reach the disk is the server's to say (synchronous_commit), and by default
   // each is flushed before it is acknowledged, so Durability changes nothing here.
   execute(fmt::format("SET lock_timeout = {}", options_.busy_timeout.count()).c_str());
-  execute("LISTEN requip_mappings");
+  execute("LISTEN requip_changes");
 }
 
 PGconn* PostgresConnection::live() {

@@ -27,8 +27,8 @@ class PostgresConnection final : public Connection {
   void begin(TransactionKind kind) override;
   void commit() override;
   void rollback() noexcept override;
-  // Counts the server's notices that mappings changed (a trigger sends one per write, any
-  // replica's): they are read without waiting, so this costs no round trip.
+  // Counts the server's notices that mappings changed or feedback was logged (triggers send
+  // one per write, any replica's): they are read without waiting, so this costs no round trip.
   std::int64_t data_version() override;
   void describe(StoreStats& stats) override;
   std::string integrity_check() override;

@@ -17,7 +17,8 @@ constexpr const char* left_untouched = "the database was left untouched";
 // locale. A step, once released, is never edited.
 constexpr std::array<const char*, Store::schema_version> steps = {
     // v1: memento, mappings with counts, feedback log; and a notice to every replica's
-    // connection when mappings change, which empties their caches of them.
+    // connection when mappings change (which empties their caches of them) or feedback is
+    // logged (which their routers' gates replay).
     R"sql(
       CREATE TABLE memento (
         space TEXT COLLATE "C" NOT NULL,
@@ -45,10 +46,12 @@ constexpr std::array<const char*, Store::schema_version> steps = {
         time_ms BIGINT NOT NULL
       );
       CREATE INDEX feedback_by_key ON feedback (key, id);
-      CREATE FUNCTION requip_mappings_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_notify('requip_mappings', ''); RETURN NULL; END $$;
+      CREATE FUNCTION requip_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_notify('requip_changes', ''); RETURN NULL; END $$;
       CREATE TRIGGER mappings_changed AFTER INSERT OR UPDATE OR DELETE ON mappings
-        FOR EACH STATEMENT EXECUTE FUNCTION requip_mappings_changed();
+        FOR EACH STATEMENT EXECUTE FUNCTION requip_changed();
+      CREATE TRIGGER feedback_logged AFTER INSERT ON feedback
+        FOR EACH STATEMENT EXECUTE FUNCTION requip_changed();
     )sql",
     // v2: the skills rejected per key, and versioned blobs.
     R"sql(
@@ -59,7 +62,7 @@ constexpr std::array<const char*, Store::schema_version> steps = {
         PRIMARY KEY (key, skill)
       );
       CREATE TRIGGER mapping_rejections_changed AFTER INSERT OR UPDATE OR DELETE
-        ON mapping_rejections FOR EACH STATEMENT EXECUTE FUNCTION requip_mappings_changed();
+        ON mapping_rejections FOR EACH STATEMENT EXECUTE FUNCTION requip_changed();
       CREATE TABLE blobs (
         name    TEXT COLLATE "C" NOT NULL,
         version BIGINT NOT NULL,

@@ -159,7 +159,8 @@ void SqliteConnection::rollback() noexcept {
 }
 
 std::int64_t SqliteConnection::data_version() {
-  return database_.execAndGet("PRAGMA data_version").getInt64();
+  // Asked before every routed turn: the statement is compiled once.
+  return Query(*this, "PRAGMA data_version").single_integer();
 }
 
 void SqliteConnection::describe(StoreStats& stats) {

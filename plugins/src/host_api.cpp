@@ -5,19 +5,24 @@
 #include <optional>
 
 #include "requip/core/detail/library_log.hpp"
+#include "requip/core/unavailable.hpp"
 #include "requip/core/version.hpp"
 
 namespace requip::plugins::detail {
 
 namespace {
 
-// Callbacks never unwind into a plugin: a failure becomes `false`, logged here.
+// Callbacks never unwind into a plugin: a failure becomes `false`, logged here. One that means
+// "not now" (the store's server is down) is noted in the context, so that the hook's failure
+// is reported as that rather than blamed on the plugin.
 template <typename Body>
-bool guarded(const char* callback, Body&& body) noexcept {
+bool guarded(requip_host_context* context, const char* callback, Body&& body) noexcept {
   try {
     return body();
   } catch (const std::exception& error) {
     requip::detail::library_log().warn("plugin callback {} failed: {}", callback, error.what());
+    const auto* unavailable = dynamic_cast<const Unavailable*>(&error);
+    if (unavailable && context) context->unavailable = unavailable->reason();
   } catch (...) {
     requip::detail::library_log().warn("plugin callback {} failed", callback);
   }
@@ -38,7 +43,7 @@ std::string scoped(const Kokoro& kokoro, requip_string space) {
 }
 
 void text_set(requip_host_text* text, requip_string value) {
-  guarded("text_set", [&] {
+  guarded(nullptr, "text_set", [&] {
     text->value.assign(to_view(value));
     return true;
   });
@@ -46,7 +51,7 @@ void text_set(requip_host_text* text, requip_string value) {
 
 bool memento_get(requip_host_context* context, requip_string space, requip_string key,
                  requip_receive_string receive, void* user) {
-  return guarded("memento_get", [&] {
+  return guarded(context, "memento_get", [&] {
     Kokoro& kokoro = attached(context);
     if (auto value = kokoro.memento().get(scoped(kokoro, space), to_view(key))) {
       receive(user, to_c(*value));
@@ -57,7 +62,7 @@ bool memento_get(requip_host_context* context, requip_string space, requip_strin
 
 bool memento_put(requip_host_context* context, requip_string space, requip_string key,
                  requip_string value) {
-  return guarded("memento_put", [&] {
+  return guarded(context, "memento_put", [&] {
     Kokoro& kokoro = attached(context);
     kokoro.memento().put(scoped(kokoro, space), to_view(key), to_view(value));
     return true;
@@ -66,7 +71,7 @@ bool memento_put(requip_host_context* context, requip_string space, requip_strin
 
 bool memento_erase(requip_host_context* context, requip_string space, requip_string key,
                    bool* existed) {
-  return guarded("memento_erase", [&] {
+  return guarded(context, "memento_erase", [&] {
     Kokoro& kokoro = attached(context);
     const bool erased = kokoro.memento().erase(scoped(kokoro, space), to_view(key));
     if (existed) *existed = erased;
@@ -76,7 +81,7 @@ bool memento_erase(requip_host_context* context, requip_string space, requip_str
 
 bool memento_keys(requip_host_context* context, requip_string space, requip_receive_string receive,
                   void* user) {
-  return guarded("memento_keys", [&] {
+  return guarded(context, "memento_keys", [&] {
     Kokoro& kokoro = attached(context);
     for (const auto& key : kokoro.memento().keys(scoped(kokoro, space)))
       receive(user, to_c(key));
@@ -87,21 +92,21 @@ bool memento_keys(requip_host_context* context, requip_string space, requip_rece
 // The emotion is mirrored around every hook, attached or not (state is restored before the
 // skill is attached): outside a brain there is simply no emotion to show.
 bool emotion_get(requip_host_context* context, requip_receive_string receive, void* user) {
-  return guarded("emotion_get", [&] {
+  return guarded(context, "emotion_get", [&] {
     if (context && context->kokoro) receive(user, to_c(context->kokoro->emotion()));
     return true;
   });
 }
 
 bool emotion_set(requip_host_context* context, requip_string emotion) {
-  return guarded("emotion_set", [&] {
+  return guarded(context, "emotion_set", [&] {
     if (context && context->kokoro) context->kokoro->set_emotion(std::string(to_view(emotion)));
     return true;
   });
 }
 
 bool skills(requip_host_context* context, requip_receive_skill receive, void* user) {
-  return guarded("skills", [&] {
+  return guarded(context, "skills", [&] {
     if (!context || !context->agent_skills) return true;  // a skill outside any agent
     for (const auto& skill : context->agent_skills()) {
       const requip_skill_info info{to_c(skill->name), to_c(skill->version),
@@ -113,7 +118,7 @@ bool skills(requip_host_context* context, requip_receive_skill receive, void* us
 }
 
 bool ask_follow_up(requip_host_context* context, requip_string topic, std::uint32_t timeout_ms) {
-  return guarded("ask_follow_up", [&] {
+  return guarded(context, "ask_follow_up", [&] {
     std::optional<std::chrono::milliseconds> timeout;
     if (timeout_ms > 0) timeout = std::chrono::milliseconds(timeout_ms);
     attached(context).ask(

@@ -19,6 +19,9 @@ struct requip_host_context {
   std::string skill;                 // the name the skill's questions are asked under
   requip::Kokoro* kokoro = nullptr;  // the conversation's, while the skill is attached
   std::function<std::vector<std::shared_ptr<const requip::SkillFactory>>()> agent_skills;
+  // Set when a callback failed for want of something unavailable (requip::Unavailable): the
+  // hook that made the call failed for that reason, not for the plugin's. Cleared before a hook.
+  std::string unavailable;
 };
 
 namespace requip::plugins::detail {

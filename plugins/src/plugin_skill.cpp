@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "host_api.hpp"
 #include "requip/core/detail/library_log.hpp"
+#include "requip/core/unavailable.hpp"
 #include "requip/plugins/plugin_error.hpp"
 
 namespace requip::plugins {
@@ -14,6 +16,18 @@ namespace {
 
 // More steps than any real answer has; a bigger count is a plugin bug, not an allocation.
 constexpr std::uint32_t max_steps = 1u << 16;
+
+// A hook that failed because the host could not serve one of its callbacks for the moment.
+class HookUnavailable final : public std::runtime_error, public Unavailable {
+ public:
+  explicit HookUnavailable(const std::string& reason) : std::runtime_error(reason) {}
+  const char* reason() const noexcept override { return what(); }
+};
+
+// After a hook failed: throws if the failure was the host's being unavailable.
+void throw_if_unavailable(requip_host_context& context) {
+  if (!context.unavailable.empty()) throw HookUnavailable(std::exchange(context.unavailable, {}));
+}
 
 }  // namespace
 
@@ -72,7 +86,7 @@ void PluginSkill::InstanceDeleter::operator()(requip_plugin_instance* instance) 
 PluginSkill::PluginSkill(LoadedPlugin plugin, SkillPolicy policy)
     : plugin_(std::move(plugin)),
       policy_(std::move(policy)),
-      context_(std::make_unique<requip_host_context>()),
+      context_(std::make_shared<requip_host_context>()),
       instance_(nullptr, InstanceDeleter{plugin_}) {
   context_->skill = plugin_.info().name;
   context_->agent_skills = policy_.agent_skills;
@@ -95,6 +109,7 @@ std::optional<Algorithm> PluginSkill::input(const Stimulus& stimulus) {
   const requip_stimulus heard = detail::to_c(stimulus);
   requip_answer answer{};
   requip_host_text error;
+  context_->unavailable.clear();
   const requip_status status = d.on_input(instance_.get(), &heard, &answer, &error);
   return settle("input", status, error.value, answer);
 }
@@ -106,6 +121,7 @@ std::optional<Algorithm> PluginSkill::follow_up(std::string_view topic, const St
   const requip_stimulus heard = detail::to_c(stimulus);
   requip_answer answer{};
   requip_host_text error;
+  context_->unavailable.clear();
   const requip_status status =
       d.on_follow_up(instance_.get(), detail::to_c(topic), &heard, &answer, &error);
   return settle("follow_up", status, error.value, answer);
@@ -116,6 +132,7 @@ std::optional<Algorithm> PluginSkill::tick() {
   if (quarantined() || !d.on_tick) return std::nullopt;
   requip_answer answer{};
   requip_host_text error;
+  context_->unavailable.clear();
   const requip_status status = d.on_tick(instance_.get(), &answer, &error);
   return settle("tick", status, error.value, answer);
 }
@@ -125,6 +142,7 @@ std::optional<Algorithm> PluginSkill::settle(const char* hook, requip_status sta
   if (status != REQUIP_STATUS_OK) {
     // Nothing the plugin handed back is trusted after a failure, but it is still freed.
     if (answer.algorithm) plugin_.descriptor().on_algorithm_destroy(answer.algorithm);
+    throw_if_unavailable(*context_);
     throw std::runtime_error(count_failure(hook, error.empty() ? "no reason given" : error));
   }
   policy_.health->succeed();
@@ -156,12 +174,14 @@ Algorithm PluginSkill::adopt(requip_answer answer) const {
     throw std::runtime_error(fmt::format("plugin {} answered with {} steps; an answer has 1 to {}",
                                          info().file.string(), answer.steps, max_steps));
   }
-  Step step = [handle, plugin] {
+  Step step = [handle, plugin, context = context_] {
     requip_host_text line, error;
     bool has_line = false;
     requip_step_outcome outcome = REQUIP_STEP_CONTINUE;
+    context->unavailable.clear();
     if (plugin.descriptor().on_algorithm_step(handle.get(), &line, &has_line, &outcome, &error) !=
         REQUIP_STATUS_OK) {
+      throw_if_unavailable(*context);
       throw std::runtime_error(
           fmt::format("{} (plugin {})", error.value, plugin.info().file.string()));
     }

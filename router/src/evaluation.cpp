@@ -137,10 +137,10 @@ OnlineResult evaluate_online(const LabeledData& train, const LabeledData& test, 
       ++tries;
       if (answer == row.label) {
         if (attempt == 1) ++first_try;
-        model.feedback(judgement(key, answer, true), row.text);
+        model.feedback(judgement(key, answer, true));
         break;
       }
-      model.feedback(judgement(key, answer, false), row.text);
+      model.feedback(judgement(key, answer, false));
       rejected.insert(answer);
     }
     if (progress && (n + 1) % 1000 == 0) {

@@ -14,24 +14,25 @@ namespace requip::router {
 
 namespace {
 
-constexpr std::string_view gate_blob = "router.gate";
-constexpr std::string_view skills_blob = "router.skills";
+// One blob, so that replicas writing in turn never pair one's skill table with another's
+// weights: a JSON header (the skill table and the last feedback entry applied), a NUL byte,
+// which JSON text never holds, then the gate's own bytes.
+constexpr std::string_view state_blob = "router.state";
 // The whole log is what a retrain learns from; this bounds it for a pathological database.
 constexpr std::size_t retrain_log_limit = 1'000'000;
-
-std::optional<std::string> latest_blob(memory::Store& store, std::string_view name) {
-  auto found = store.blobs().latest(name);
-  if (!found) return std::nullopt;
-  return std::move(found->bytes);
-}
-
-void put_blob(memory::Store& store, std::string_view name, std::string_view bytes) {
-  store.blobs().put(name, bytes);
-  store.blobs().prune(name, 1);  // the router needs only its latest weights
-}
+// Entries read from the log at a time when catching up.
+constexpr std::size_t replay_batch = 1024;
 
 bool confirms(const memory::FeedbackEntry& entry) {
   return entry.verdict == memory::Verdict::confirm;
+}
+
+// Whether a gate trained on `a` serves `b`: the same skills in the same rows, learned from the
+// same examples (a new version with the same examples needs no retraining).
+bool same_skills(const std::vector<SkillProfile>& a, const std::vector<SkillProfile>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+    return x.name == y.name && x.examples == y.examples;
+  });
 }
 
 }  // namespace
@@ -40,26 +41,36 @@ RouterModel::RouterModel(RouterConfig config, std::shared_ptr<memory::Store> sto
     : config_(std::move(config)),
       store_(store ? std::move(store) : std::make_shared<memory::Store>(memory::Store::in_memory)),
       gate_(config_.gate) {
-  load();
+  load(nullptr);
 }
 
-void RouterModel::load() {
-  auto skills = latest_blob(*store_, skills_blob);
-  auto weights = latest_blob(*store_, gate_blob);
-  if (!skills || !weights) return;
+bool RouterModel::load(const std::vector<SkillProfile>* expected) {
+  auto stored = store_->blobs().latest(state_blob);
+  if (!stored) return false;
   try {
-    for (const auto& entry : nlohmann::json::parse(*skills)) {
-      profiles_.push_back({entry.at("name"), entry.at("version"), entry.at("description"),
-                           entry.at("examples").get<std::vector<std::string>>()});
+    const std::string_view bytes = stored->bytes;
+    const auto end = bytes.find('\0');
+    if (end == std::string_view::npos) throw std::runtime_error("its skill table has no end");
+    const auto header = nlohmann::json::parse(bytes.substr(0, end));
+    std::vector<SkillProfile> profiles;
+    for (const auto& entry : header.at("skills")) {
+      profiles.push_back({entry.at("name"), entry.at("version"), entry.at("description"),
+                          entry.at("examples").get<std::vector<std::string>>()});
     }
-    gate_.load(*weights);
+    if (expected && !same_skills(profiles, *expected)) return false;
+    GateModel gate(config_.gate);
+    gate.load(bytes.substr(end + 1));
+    feedback_applied_ = header.at("feedback_applied").get<std::int64_t>();
+    gate_ = std::move(gate);
+    profiles_ = std::move(profiles);
     trained_ = true;
   } catch (const std::exception& error) {
     // A gate that cannot be read is retrained from the skills and the feedback log.
-    requip::detail::library_log().warn("router: {}; retraining", error.what());
-    profiles_.clear();
-    gate_ = GateModel(config_.gate);
+    requip::detail::library_log().warn("router: stored gate: {}; retraining", error.what());
+    return false;
   }
+  replay_log();
+  return true;
 }
 
 std::optional<RetrainReport> RouterModel::know(const std::vector<SkillProfile>& skills,
@@ -80,6 +91,13 @@ std::optional<RetrainReport> RouterModel::know(const std::vector<SkillProfile>& 
   }
   gate_.grow(static_cast<int>(profiles_.size()));
   if (!changed) return std::nullopt;
+  // Another process on the store may have trained on these very skills since this model
+  // started: its weights are taken, so that both go on from the same ones.
+  const auto wanted = profiles_;
+  if (load(&wanted)) {
+    profiles_ = wanted;  // with the versions loaded now
+    return std::nullopt;
+  }
   auto report = retrain(progress);
   write(snapshot_locked());
   return report;
@@ -93,10 +111,12 @@ std::optional<RetrainReport> RouterModel::retrain(const Progress& progress) {
       examples.push_back({text, static_cast<int>(row)});
   }
   // What users confirmed is kept across retrains, like the declared examples.
-  for (const auto& entry : store_->feedback().latest(retrain_log_limit)) {
+  const auto log = store_->feedback().latest(retrain_log_limit);
+  for (const auto& entry : log) {
     const int row = row_of(entry.skill);
     if (confirms(entry) && row >= 0) examples.push_back({entry.key, row});
   }
+  if (!log.empty()) feedback_applied_ = log.back().id;
   gate_.train(examples, GateModel::Mask(profiles_.size(), true), progress);
   trained_ = true;
   RetrainReport report{
@@ -150,11 +170,19 @@ std::optional<memory::Mapping> RouterModel::mapping(std::string_view key) const 
   return store_->mappings().find(key);
 }
 
-void RouterModel::feedback(const memory::FeedbackEntry& entry, std::string_view text) {
+void RouterModel::feedback(const memory::FeedbackEntry& entry) {
   Snapshot snapshot;
   {
     std::unique_lock lock(mutex_);
-    learn(entry, text);
+    if (confirms(entry)) {
+      const int row = row_of(entry.skill);
+      store_->mappings().confirm(entry.key, entry.skill,
+                                 row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
+    } else {
+      store_->mappings().reject(entry.key, entry.skill);
+    }
+    store_->feedback().append(entry);
+    replay_log();
     if (!config_.save_after_feedback) return;
     snapshot = snapshot_locked();
   }
@@ -162,19 +190,34 @@ void RouterModel::feedback(const memory::FeedbackEntry& entry, std::string_view 
   write(snapshot);
 }
 
-void RouterModel::learn(const memory::FeedbackEntry& entry, std::string_view text) {
-  const int row = row_of(entry.skill);
-  if (confirms(entry)) {
-    store_->mappings().confirm(entry.key, entry.skill,
-                               row >= 0 ? profiles_[static_cast<std::size_t>(row)].version : "");
-  } else {
-    store_->mappings().reject(entry.key, entry.skill);
+void RouterModel::catch_up() {
+  const auto writes = store_->feedback().outside_writes();
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  const auto interval =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(poll_interval);
+  if (writes == outside_writes_seen_.load() && now - polled_at_.load() < interval.count()) return;
+  std::unique_lock lock(mutex_);
+  outside_writes_seen_ = writes;
+  polled_at_ = now;
+  replay_log();
+}
+
+std::int64_t RouterModel::feedback_applied() const {
+  std::shared_lock lock(mutex_);
+  return feedback_applied_;
+}
+
+void RouterModel::replay_log() {
+  const GateModel::Mask every_skill(profiles_.size(), true);
+  for (;;) {
+    const auto entries = store_->feedback().after(feedback_applied_, replay_batch);
+    for (const auto& entry : entries) {
+      if (const int row = row_of(entry.skill); row >= 0)
+        gate_.learn(entry.key, row, confirms(entry), every_skill);
+      feedback_applied_ = entry.id;
+    }
+    if (entries.size() < replay_batch) return;
   }
-  if (row >= 0) {
-    gate_.learn(text.empty() ? std::string_view(entry.key) : text, row, confirms(entry),
-                GateModel::Mask(profiles_.size(), true));
-  }
-  store_->feedback().append(entry);
 }
 
 bool RouterModel::forget(std::string_view key) {
@@ -210,14 +253,18 @@ RouterModel::Snapshot RouterModel::snapshot_locked() const {
                       {"description", profile.description},
                       {"examples", profile.examples}});
   }
-  return {++snapshots_taken_, skills.dump(), gate_.save()};
+  const nlohmann::json header = {{"skills", skills}, {"feedback_applied", feedback_applied_}};
+  std::string bytes = header.dump();
+  bytes.push_back('\0');
+  bytes += gate_.save();
+  return {++snapshots_taken_, std::move(bytes)};
 }
 
 void RouterModel::write(const Snapshot& snapshot) const {
   std::lock_guard lock(write_mutex_);
   if (snapshot.sequence <= snapshot_written_) return;  // a newer one is stored already
-  put_blob(*store_, skills_blob, snapshot.skills);
-  put_blob(*store_, gate_blob, snapshot.gate);
+  store_->blobs().put(state_blob, snapshot.bytes);
+  store_->blobs().prune(state_blob, 1);  // the router needs only its latest weights
   snapshot_written_ = snapshot.sequence;
 }
 

@@ -20,7 +20,10 @@ void answer_as(Turn& turn, const std::string& skill, const std::string& text) {
 }  // namespace
 
 RouterSkill::RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options)
-    : model_(std::move(model)), options_(std::move(options)), classifier_(model_->config().words) {}
+    : model_(std::move(model)),
+      options_(std::move(options)),
+      classifier_(model_->config().words),
+      stored_(options_.resume_within) {}
 
 void RouterSkill::perceive(Turn& turn) {
   // An earlier router in the same brain already decided this turn.
@@ -59,12 +62,28 @@ void RouterSkill::route(Turn& turn) {
   const std::string& text = turn.stimulus().ear;
   if (text.empty()) return;  // sensor and camera input goes to every skill
   refresh(turn);
+  model_->catch_up();
+  resume();
   const Message message = classifier_.classify(text);
   const FollowUp* question = turn.follow_up();
   const std::string asked = question && message.kind == MessageKind::plain ? question->skill : "";
   if (!answered_follow_up(turn, message)) decide(turn, message);
   last_.routing.follow_up = asked;
   turn.explain(last_.routing);
+  keep();
+}
+
+void RouterSkill::resume() {
+  stored_.resume(memory(), session_);
+}
+
+void RouterSkill::keep() {
+  stored_.keep(memory(), session_);
+}
+
+void RouterSkill::equip(const std::string& skill) {
+  session_.equip(skill, {});
+  keep();
 }
 
 // A skill's question gets the input first, unless the input is the router's: feedback leaves
@@ -120,6 +139,7 @@ std::string RouterSkill::unequip() {
   std::string released = session_.equipped();
   session_.unequip();
   kokoro().cancel_follow_up();
+  keep();
   return released;
 }
 
@@ -195,6 +215,7 @@ void RouterSkill::offer(Turn& turn, std::vector<std::string> order, const std::s
         } else {
           session_.answered({answered, key, text});
         }
+        keep();
       });
 }
 
@@ -232,7 +253,7 @@ void RouterSkill::feedback(Turn& turn, const Message& message) {
   const int tolerance = model_->config().words.minor_tolerance;
   switch (message.verdict) {
     case memory::Verdict::confirm:
-      model_->feedback(judgement(previous->key, message, previous->skill), previous->text);
+      model_->feedback(judgement(previous->key, message, previous->skill));
       reread_stored(previous->key);
       turn.answer(Algorithm::say(
           fmt::format("Thanks! {} it is for \"{}\".", previous->skill, previous->key)));
@@ -263,7 +284,7 @@ memory::FeedbackEntry RouterSkill::judgement(const std::string& key, const Messa
 }
 
 void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Message& complaint) {
-  model_->feedback(judgement(previous.key, complaint, previous.skill), previous.text);
+  model_->feedback(judgement(previous.key, complaint, previous.skill));
   session_.reject(previous.key, previous.skill);
   turn.cancel_follow_up();  // the question came from the skill just rejected
   const Ranking ranking = model_->rank(previous.text, mask_, session_.rejected_for(previous.key));
@@ -294,7 +315,7 @@ bool RouterSkill::resolve(Turn& turn, const Message& message) {
   }
   if (choice.empty()) return false;  // not an answer: a new input
   // The answer is a confirmation: the gate learns the question's text for this skill.
-  model_->feedback(judgement(question->key, message, choice), question->text);
+  model_->feedback(judgement(question->key, message, choice));
   explain("clarify", question->text, question->key, choice, nullptr);
   send(turn, choice, question->key, question->text);
   return true;
@@ -334,6 +355,7 @@ SkillFactory router_factory(std::shared_ptr<RouterModel> model, RouterSkillOptio
 bool RouterSkill::forget(std::string_view text) {
   const std::string key = normalize(text);
   session_.forget_key(key);
+  keep();
   return model_->forget(key);
 }
 

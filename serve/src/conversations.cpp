@@ -12,6 +12,7 @@
 
 #include "requip/core/detail/library_log.hpp"
 #include "requip/core/input_check.hpp"
+#include "requip/core/unavailable.hpp"
 #include "turn_workers.hpp"
 #include "watchdog.hpp"
 
@@ -297,15 +298,22 @@ class Conversations::State : public std::enable_shared_from_this<State> {
       hook();
     job->started = true;
     Reply reply;
-    if (job->visit) {
-      try {
+    try {
+      if (job->visit) {
         job->visit(conversation.brain);
-      } catch (const std::exception& failure) {
-        reply.error = failure.what();  // the caller hears of it, the turn thread goes on
+      } else {
+        reply = conversation.brain.converse(job->text,
+                                            [&job](const Output& output) { job->line(output); });
       }
-    } else {
-      reply = conversation.brain.converse(job->text,
-                                          [&job](const Output& output) { job->line(output); });
+    } catch (const std::exception& failure) {
+      // The brain contains what its skills throw; whatever still gets here ends this turn
+      // alone: the caller hears of it, and the conversation and the turn thread go on.
+      reply = Reply{};
+      if (const auto* unavailable = dynamic_cast<const Unavailable*>(&failure)) {
+        reply.unavailable = unavailable->reason();
+      } else {
+        reply.error = failure.what();
+      }
     }
     watchdog_.cancel(job->watch);
     job->finish(std::move(reply), TurnEnd::answered);

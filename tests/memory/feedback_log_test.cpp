@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "requip/memory/store.hpp"
 #include "store_location.hpp"
 
@@ -71,4 +74,41 @@ TEST_CASE("feedback: verdicts have stable names", "[memory][feedback]") {
   CHECK(requip::memory::to_string(Verdict::major_complaint) == "major_complaint");
   CHECK_THROWS_WITH(requip::memory::verdict_from_string("meh"),
                     Catch::Contains("unknown verdict 'meh'"));
+}
+
+TEST_CASE("feedback: a reader catches up with the entries after the last id it saw, in order",
+          "[memory][feedback]") {
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store writer(where.db());
+  Store reader(where.db());
+  std::vector<std::int64_t> ids;
+  for (int turn = 1; turn <= 5; ++turn)
+    ids.push_back(writer.feedback().append(entry("A", turn, "time", Verdict::confirm)));
+  const auto first_two = reader.feedback().after(0, 2);
+  REQUIRE(first_two.size() == 2);
+  CHECK(first_two[0].id == ids[0]);
+  CHECK(first_two[1].id == ids[1]);
+  const auto rest = reader.feedback().after(first_two[1].id, 100);
+  REQUIRE(rest.size() == 3);
+  CHECK(rest[0].id == ids[2]);
+  CHECK(rest[2].turn == 5);
+  CHECK(reader.feedback().after(ids.back(), 100).empty());
+}
+
+TEST_CASE("feedback: another connection's append moves outside_writes", "[memory][feedback]") {
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Store writer(where.db());
+  Store reader(where.db());
+  const auto before = reader.feedback().outside_writes();
+  writer.feedback().append(entry("A", 1, "time", Verdict::confirm));
+  // A PostgreSQL notice travels through the server's socket: it arrives, but not at once.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (reader.feedback().outside_writes() == before &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(reader.feedback().outside_writes() != before);
 }

@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include "plugin_fixtures.hpp"
+
 #include "requip/core/brain.hpp"
+#include "requip/core/in_memory_memento.hpp"
+#include "requip/core/unavailable.hpp"
 #include "requip/plugins/loaded_plugin.hpp"
 #include "requip/plugins/plugin_skill.hpp"
 
@@ -95,4 +99,62 @@ TEST_CASE("plugin skill: a throwing plugin is contained, then quarantined after 
   auto after = brain.converse("tally");
   CHECK(after.notices.empty());  // no longer called
   CHECK(said(after) == "4 1.0.0");
+}
+
+namespace {
+
+// A memento whose database server is gone, until it comes back.
+class UnreachableMemento final : public requip::Memento {
+ public:
+  struct Gone : std::runtime_error, requip::Unavailable {
+    Gone() : std::runtime_error("the database server is gone; try again") {}
+    const char* reason() const noexcept override { return what(); }
+  };
+  bool reachable = false;
+
+  std::optional<std::string> get(std::string_view space, std::string_view key) const override {
+    check();
+    return kept_.get(space, key);
+  }
+  void put(std::string_view space, std::string_view key, std::string_view value) override {
+    check();
+    kept_.put(space, key, value);
+  }
+  bool erase(std::string_view space, std::string_view key) override {
+    check();
+    return kept_.erase(space, key);
+  }
+  std::vector<std::string> keys(std::string_view space) const override {
+    check();
+    return kept_.keys(space);
+  }
+
+ private:
+  void check() const {
+    if (!reachable) throw Gone();
+  }
+  requip::InMemoryMemento kept_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "plugin skill: memory that is unavailable makes the turn unavailable, not the plugin "
+    "faulty",
+    "[plugins][skill][quarantine]") {
+  auto memento = std::make_shared<UnreachableMemento>();
+  Brain brain(memento);
+  auto tally = load_plugin(fixture_plugin("tally_v1")).create({1, {}, nullptr});
+  brain.add(tally);
+  for (int turn = 0; turn < 3; ++turn) {
+    auto reply = brain.converse("remember the milk");
+    CHECK(reply.unavailable == "the database server is gone; try again");
+    CHECK(reply.notices.empty());
+  }
+  CHECK_FALSE(tally->quarantined());
+  CHECK(tally->consecutive_failures() == 0);
+
+  memento->reachable = true;
+  CHECK(said(brain.converse("remember the milk")) == "noted");
+  CHECK(said(brain.converse("recall")) == "the milk");
 }

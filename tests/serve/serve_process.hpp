@@ -22,6 +22,8 @@ class ServeProcess {
   const TempDir& home() const { return home_; }
   // SIGTERM, then the exit code.
   int terminate() { return process_->stop(SIGTERM_NUMBER); }
+  // SIGKILL, as a crash or a lost machine would end it.
+  void crash() { process_->kill_now(); }
   // What the server printed after its listening line, up to its end.
   std::string rest_of_output();
 

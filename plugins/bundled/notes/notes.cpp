@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdint>
+#include <random>
 #include <set>
 
 #include "requip/plugin.hpp"
@@ -146,12 +149,14 @@ class Notes final : public requip::Skill {
 
  private:
   requip::Algorithm take(std::string_view text) {
-    auto memory = this->memory();
-    const std::string next = memory.get("next").value_or("1");
-    const long id = std::stol(next);
-    // Zero-padded keys list in the order the notes were taken.
-    memory.put(fmt::format("note-{:08}", id), text);
-    memory.put("next", std::to_string(id + 1));
+    // Keys list in the order the notes were taken. Made from the time rather than a counter
+    // read and written back, so that two replicas taking a user's notes at once never pick the
+    // same key; the random part keeps apart two replicas' notes of the same microsecond.
+    const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    last_taken_ = std::max<std::int64_t>(now, last_taken_ + 1);
+    memory().put(fmt::format("note-{:016}-{:08x}", last_taken_, random_()), text);
     return requip::Algorithm::say(fmt::format("Noted ({} in total).", note_keys().size()));
   }
 
@@ -186,6 +191,9 @@ class Notes final : public requip::Skill {
       if (key.starts_with("note-")) keys.push_back(std::move(key));
     return keys;
   }
+
+  std::int64_t last_taken_ = 0;  // microseconds, of this instance's latest note
+  std::minstd_rand random_{std::random_device{}()};
 };
 
 }  // namespace

@@ -39,6 +39,14 @@ class FeedbackLog {
   std::vector<FeedbackEntry> for_key(std::string_view key, std::size_t limit = 100) const;
   // The newest `limit` entries, oldest first.
   std::vector<FeedbackEntry> latest(std::size_t limit) const;
+  // The first `limit` entries after `id`, oldest first: what a reader that has seen every
+  // entry up to `id` has not seen yet. Entries commit in the order of their ids, so none can
+  // appear later below an id already read.
+  std::vector<FeedbackEntry> after(std::int64_t id, std::size_t limit) const;
+  // A number that moves when another process may have written to the database: a PostgreSQL
+  // notice (no round trip to the server), SQLite's data_version. Readers that keep up with
+  // the log call after() when it moves.
+  std::int64_t outside_writes() const;
   std::int64_t count() const;
 
  private:

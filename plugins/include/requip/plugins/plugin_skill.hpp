@@ -56,7 +56,8 @@ class PluginSkill final : public Skill {
 
   LoadedPlugin plugin_;
   SkillPolicy policy_;
-  std::unique_ptr<requip_host_context> context_;
+  // Shared with the steps of its answers, which call back into the plugin after input returns.
+  std::shared_ptr<requip_host_context> context_;
   std::unique_ptr<requip_plugin_instance, InstanceDeleter> instance_;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,11 @@ struct RetrainReport {
 // given), so that they survive restarts and other processes on the store see them. Thread-safe:
 // routing takes a shared lock, learning an exclusive one. What a single conversation knows (who
 // answered last, what was rejected) lives in its RouterSkill.
+//
+// The feedback log is the gate's source of truth. The gate applies every entry in log order,
+// whichever process logged it, so replicas on one store that run the same skills hold the same
+// weights; the weights are saved with the id of the last entry applied, and a model that
+// starts loads them and replays the entries logged since.
 class RouterModel {
  public:
   using Progress = GateModel::Progress;
@@ -81,10 +87,18 @@ class RouterModel {
 
   // The stored mapping for a key, if any.
   std::optional<memory::Mapping> mapping(std::string_view key) const;
-  // Feedback about entry.skill answering `text` (entry.key if empty): stores or strengthens
-  // the mapping (confirmation) or counts against it (complaint), updates the gate online and
-  // logs the entry.
-  void feedback(const memory::FeedbackEntry& entry, std::string_view text = {});
+  // Feedback about entry.skill answering entry.key: stores or strengthens the mapping
+  // (confirmation) or counts against it (complaint), logs the entry and has the gate apply
+  // it, after any entry another process logged before it.
+  void feedback(const memory::FeedbackEntry& entry);
+  // Has the gate apply the entries other processes logged since it last looked. Cheap when
+  // there are none: it reads the log when the store reports a write from elsewhere, and at
+  // most every poll_interval otherwise. Called before each routed turn.
+  void catch_up();
+  static constexpr std::chrono::milliseconds poll_interval{1000};
+  // The id of the last feedback entry the gate applied.
+  std::int64_t feedback_applied() const;
+
   bool forget(std::string_view key);
   std::vector<memory::FeedbackEntry> feedback_for(std::string_view key) const;
 
@@ -97,17 +111,18 @@ class RouterModel {
  private:
   int row_of(std::string_view skill) const;  // -1 if unknown
   std::optional<RetrainReport> retrain(const Progress& progress);
+  // The rest, under the exclusive lock: applies the log's entries after feedback_applied_.
+  void replay_log();
   // What save() writes, taken under the lock and written outside it, in order.
   struct Snapshot {
     std::uint64_t sequence = 0;
-    std::string skills;
-    std::string gate;
+    std::string bytes;
   };
-  void learn(const memory::FeedbackEntry& entry,
-             std::string_view text);  // under the exclusive lock
   Snapshot snapshot_locked() const;
   void write(const Snapshot& snapshot) const;
-  void load();
+  // Takes the stored gate, if one can be read (given `expected`, only one trained on those
+  // skills), and replays the log after it. Under the exclusive lock, or from the constructor.
+  bool load(const std::vector<SkillProfile>* expected);
 
   RouterConfig config_;
   std::shared_ptr<memory::Store> store_;
@@ -118,6 +133,10 @@ class RouterModel {
   GateModel gate_;
   std::vector<SkillProfile> profiles_;  // profiles_[row]
   bool trained_ = false;
+  std::int64_t feedback_applied_ = 0;
+  // What catch_up() saw last, read without the lock.
+  std::atomic<std::int64_t> outside_writes_seen_{-1};
+  std::atomic<std::chrono::steady_clock::rep> polled_at_{0};
 };
 
 }  // namespace requip::router

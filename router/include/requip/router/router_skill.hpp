@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "requip/router/message.hpp"
 #include "requip/router/router_model.hpp"
 #include "requip/router/session_state.hpp"
+#include "requip/router/stored_conversation.hpp"
 
 namespace requip::router {
 
@@ -23,6 +25,10 @@ struct RouterSkillOptions {
   std::vector<std::string> scope;
   // Utterances another router learns to hand over to this one ("requip the requipper").
   std::vector<std::string> examples;
+  // Each conversation's state is kept in the user's memory, so that a turn served by another
+  // process on the same store continues it. A conversation quiet for longer than this starts
+  // over instead.
+  std::chrono::seconds resume_within{30 * 60};
 };
 
 // How the last input was routed, for /why: the Routing a Reply carries, with the stored
@@ -37,7 +43,8 @@ struct RoutingExplanation {
 // answers, asks, or learns. One instance serves one conversation; the RouterModel behind it
 // is shared, so what one conversation teaches, every conversation knows, while each one's
 // previous answer, equipped skill and rejections stay its own. router_factory() makes one
-// per conversation of an agent.
+// per conversation of an agent. That state is written to the user's memory when it changes
+// and read back before each turn, so replicas on one store can take turns serving a user.
 class RouterSkill : public Skill {
  public:
   explicit RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
@@ -60,7 +67,7 @@ class RouterSkill : public Skill {
   bool forget(std::string_view text);
   // Equips a skill for this session by name, as "please" does by example. The caller checks
   // that the brain has it; a name the router cannot choose is ignored when routing.
-  void equip(const std::string& skill) { session_.equip(skill, {}); }
+  void equip(const std::string& skill);
   // Lets go of the equipped skill, as a release phrase ("never mind") does, and drops a
   // skill's question waiting for an answer; returns the skill's name, empty when none was
   // equipped.
@@ -96,6 +103,10 @@ class RouterSkill : public Skill {
                const std::string& skill, const Ranking* ranking);
   // The mapping and feedback stored for the key, read again after feedback changed them.
   void reread_stored(const std::string& key);
+  // Takes the conversation's state from the store when another process moved it on.
+  void resume();
+  // Stores the conversation's state if it changed.
+  void keep();
 
   std::shared_ptr<RouterModel> model_;
   RouterSkillOptions options_;
@@ -104,6 +115,7 @@ class RouterSkill : public Skill {
   std::vector<std::string> loaded_;  // names the router may choose, as last seen in the brain
   GateModel::Mask mask_;
   RoutingExplanation last_;
+  StoredConversation stored_;
 };
 
 // A router per conversation of an agent, all over one model.

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace requip::router {
@@ -24,9 +25,14 @@ struct Clarification {
 };
 
 // What one conversation knows that others must not see: the previous answer, the equipped
-// skill, the skills rejected per key, and the run of minor complaints.
+// skill, the skills rejected per key, the run of minor complaints and the question asked.
 class SessionState {
  public:
+  // As JSON text and back, for a conversation continued by another process. from_json
+  // throws std::invalid_argument on text that is not such a state.
+  std::string to_json() const;
+  static SessionState from_json(std::string_view text);
+
   void answered(PreviousAnswer answer);
   const std::optional<PreviousAnswer>& previous() const { return previous_; }
   void forget_previous() { previous_.reset(); }

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "bench.hpp"
 #include "requip/memory/store.hpp"
@@ -21,7 +22,8 @@ constexpr int distinct_keys = 10'000;
 struct Rates {
   double upserts_per_s;
   double reads_per_s;
-  double cold_reads_per_s;  // each key's first lookup: an SQLite read every time
+  double cold_reads_per_s;          // each key's first lookup: an SQLite read every time
+  double shared_upserts_per_s = 0;  // by several stores at once, as replicas write
 };
 
 struct MemoryBenchOptions {
@@ -31,6 +33,7 @@ struct MemoryBenchOptions {
   int reads = 400'000;
   std::string dir = std::filesystem::temp_directory_path().string();
   std::string postgres;  // a postgresql:// URI to measure beside SQLite, if given
+  int replicas = 4;      // stores writing to it at once, for the second upsert figure
 };
 
 struct Workload {
@@ -54,8 +57,34 @@ Workload make_workload(int upserts, int reads) {
   return work;
 }
 
+// Upserts/s of `stores` stores on one database, each on its own thread and connection: what
+// replicas write together. One store's commits wait for the disk one at a time; the server
+// flushes several replicas' commits together.
+double measure_shared_upserts(const std::filesystem::path& file, int stores, int upserts,
+                              const Workload& work) {
+  std::vector<std::unique_ptr<memory::Store>> opened;
+  for (int s = 0; s < stores; ++s)
+    opened.push_back(std::make_unique<memory::Store>(file));
+  const double seconds = seconds_in([&] {
+    std::vector<std::thread> writers;
+    for (int s = 0; s < stores; ++s) {
+      writers.emplace_back([&, s] {
+        auto& mappings = opened[static_cast<std::size_t>(s)]->mappings();
+        for (int i = s; i < upserts; i += stores) {
+          const auto n = static_cast<std::size_t>(i);
+          mappings.upsert(work.keys[n % work.keys.size()], work.skills[n % work.skills.size()],
+                          "1.0");
+        }
+      });
+    }
+    for (auto& writer : writers)
+      writer.join();
+  });
+  return upserts / seconds;
+}
+
 Rates measure_store(const std::filesystem::path& file, memory::Durability durability, int upserts,
-                    const Workload& work) {
+                    const Workload& work, int shared_stores = 0) {
   // The keys it wrote are removed afterwards, for a database that is not a scratch file.
   struct Cleanup {
     const std::filesystem::path& file;
@@ -90,7 +119,8 @@ Rates measure_store(const std::filesystem::path& file, memory::Durability durabi
     throw std::runtime_error("benchmark reads missed keys");
   }
   return {upserts / write_s, static_cast<double>(work.read_order.size()) / read_s,
-          static_cast<double>(work.keys.size()) / cold_s};
+          static_cast<double>(work.keys.size()) / cold_s,
+          shared_stores > 1 ? measure_shared_upserts(file, shared_stores, upserts, work) : 0};
 }
 
 // The same work on a bare two-column table through SQLiteCpp, with the same pragmas: what
@@ -146,6 +176,12 @@ void add_bench_memory(CLI::App& bench) {
   command->add_option("--db", options->postgres,
                       "also measure the store on this postgresql:// database (the bench writes "
                       "its mappings there, then removes them)");
+  command
+      ->add_option("--replicas", options->replicas,
+                   "with --db, also time this many stores upserting at once, each on its own "
+                   "connection, as replicas do (1: not)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->add_flag("--durable", options->durable,
                     "synchronous=FULL: fsync every commit (default: WAL + synchronous=NORMAL)");
   command->add_option("--upserts", options->upserts, "upserts to time")
@@ -168,7 +204,8 @@ void add_bench_memory(CLI::App& bench) {
     const Rates raw = measure_raw(scratch.path() / "raw.db", durability, options->upserts, work);
     std::optional<Rates> postgres;
     if (!options->postgres.empty())
-      postgres = measure_store(options->postgres, durability, options->upserts, work);
+      postgres =
+          measure_store(options->postgres, durability, options->upserts, work, options->replicas);
     if (options->json) {
       nlohmann::json figures{{"upserts_per_s", store.upserts_per_s},
                              {"reads_per_s", store.reads_per_s}};
@@ -176,6 +213,8 @@ void add_bench_memory(CLI::App& bench) {
         figures["postgres_upserts_per_s"] = postgres->upserts_per_s;
         figures["postgres_reads_per_s"] = postgres->reads_per_s;
         figures["postgres_cold_reads_per_s"] = postgres->cold_reads_per_s;
+        figures["postgres_replicas"] = options->replicas;
+        figures["postgres_replica_upserts_per_s"] = postgres->shared_upserts_per_s;
       }
       fmt::print("{}\n", figures.dump());
       return;
@@ -197,6 +236,11 @@ void add_bench_memory(CLI::App& bench) {
                postgres->reads_per_s / store.reads_per_s);
     fmt::print("  cold reads/s       {:>12.0f}  ({:.2f}x; each a round trip to the server)\n",
                postgres->cold_reads_per_s, postgres->cold_reads_per_s / store.cold_reads_per_s);
+    if (options->replicas > 1) {
+      fmt::print("  upserts/s, {} stores at once {:>8.0f}  ({:.2f}x one store's)\n",
+                 options->replicas, postgres->shared_upserts_per_s,
+                 postgres->shared_upserts_per_s / postgres->upserts_per_s);
+    }
   });
 }
 

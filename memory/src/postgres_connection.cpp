@@ -178,8 +178,13 @@ PostgresConnection::PostgresConnection(const std::filesystem::path& uri,
   try {
     connect();
     migrate_postgres(*this);
-  } catch (const PostgresFailure&) {
-    throw_store_error(std::current_exception());
+  } catch (...) {
+    // A refused database ends the constructor: no destructor will close the connection.
+    const auto error = std::current_exception();
+    forget_statements();
+    PQfinish(connection_);
+    connection_ = nullptr;
+    throw_store_error(error);
     throw;
   }
 }

@@ -57,7 +57,10 @@ bool RouterModel::load(const std::vector<SkillProfile>* expected) {
       profiles.push_back({entry.at("name"), entry.at("version"), entry.at("description"),
                           entry.at("examples").get<std::vector<std::string>>()});
     }
-    if (expected && !same_skills(profiles, *expected)) return false;
+    if (expected) {
+      if (!same_skills(profiles, *expected)) return false;
+      profiles = *expected;  // this process's versions and descriptions, the same rows
+    }
     GateModel gate(config_.gate);
     gate.load(bytes.substr(end + 1));
     feedback_applied_ = header.at("feedback_applied").get<std::int64_t>();
@@ -94,10 +97,7 @@ std::optional<RetrainReport> RouterModel::know(const std::vector<SkillProfile>& 
   // Another process on the store may have trained on these very skills since this model
   // started: its weights are taken, so that both go on from the same ones.
   const auto wanted = profiles_;
-  if (load(&wanted)) {
-    profiles_ = wanted;  // with the versions loaded now
-    return std::nullopt;
-  }
+  if (load(&wanted)) return std::nullopt;
   auto report = retrain(progress);
   write(snapshot_locked());
   return report;

@@ -231,19 +231,21 @@ void Brain::offer(const Stimulus& stimulus, Reply& reply) {
   if (waiting && waiting->expired(FollowUp::Clock::now(), options().follow_up_timeout)) {
     waiting.reset();
   }
-  Turn turn(stimulus, *this, waiting,
+  Turn turn(stimulus, *this, std::move(waiting),
             [&](const FollowUp& question) { return answer_follow_up(question, stimulus, reply); });
-  offer(turn, reply);
+  std::vector<std::string> settled_by;  // who registered each of turn.when_settled()
+  offer(turn, reply, settled_by);
   // A question this input did not settle (feedback, sensor input) waits for the next one,
   // unless a skill asked another meanwhile.
-  const auto fate = turn.follow_up_fate();
-  if (waiting && !kokoro_.follow_up() &&
-      (fate == Turn::FollowUpFate::open || fate == Turn::FollowUpFate::kept)) {
-    kokoro_.ask(std::move(*waiting));
+  if (!kokoro_.follow_up()) {
+    if (auto unsettled = turn.unsettled_follow_up()) kokoro_.ask(std::move(*unsettled));
+  }
+  for (std::size_t i = 0; i < settled_by.size(); ++i) {
+    call(settled_by[i], "perceive", &reply, [&] { turn.when_settled()[i](kokoro_.follow_up()); });
   }
 }
 
-void Brain::offer(Turn& turn, Reply& reply) {
+void Brain::offer(Turn& turn, Reply& reply, std::vector<std::string>& settled_by) {
   const Stimulus& stimulus = turn.stimulus();
   std::string router;  // the aware skill that routed the turn
   for (std::size_t i = 0; i < slots_.size() && !turn.consumed(); ++i) {
@@ -253,6 +255,7 @@ void Brain::offer(Turn& turn, Reply& reply) {
     const std::string& name = slots_[i].factory->name;
     const std::size_t answers_before = turn.answers().size();
     call(name, "perceive", &reply, [&] { aware->perceive(turn); });
+    settled_by.resize(turn.when_settled().size(), name);
     for (std::size_t a = answers_before; a < turn.answers().size(); ++a) {
       submit(std::move(turn.answers()[a]), name, reply);
     }

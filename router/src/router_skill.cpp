@@ -63,22 +63,28 @@ void RouterSkill::route(Turn& turn) {
   if (text.empty()) return;  // sensor and camera input goes to every skill
   refresh(turn);
   model_->catch_up();
-  resume();
+  resume(turn);
+  turn.when_settled([this](const std::optional<FollowUp>& waiting) {
+    stored_.keep(memory(), session_, waiting);
+  });
   const Message message = classifier_.classify(text);
   const FollowUp* question = turn.follow_up();
   const std::string asked = question && message.kind == MessageKind::plain ? question->skill : "";
   if (!answered_follow_up(turn, message)) decide(turn, message);
   last_.routing.follow_up = asked;
   turn.explain(last_.routing);
-  keep();
 }
 
-void RouterSkill::resume() {
-  stored_.resume(memory(), session_);
+void RouterSkill::resume(Turn& turn) {
+  std::optional<FollowUp> question;
+  if (!stored_.resume(memory(), session_, question)) return;
+  const auto timeout = turn.brain().options().follow_up_timeout;
+  if (question && question->expired(FollowUp::Clock::now(), timeout)) question.reset();
+  turn.resume_follow_up(std::move(question));
 }
 
 void RouterSkill::keep() {
-  stored_.keep(memory(), session_);
+  stored_.keep(memory(), session_, kokoro().follow_up());
 }
 
 void RouterSkill::equip(const std::string& skill) {
@@ -215,7 +221,6 @@ void RouterSkill::offer(Turn& turn, std::vector<std::string> order, const std::s
         } else {
           session_.answered({answered, key, text});
         }
-        keep();
       });
 }
 

@@ -79,6 +79,40 @@ std::vector<std::vector<float>> outlook(const RouterModel& model) {
   return result;
 }
 
+// Asks what the note should say for "take a note", and takes any answer as the note.
+class NoteTaker : public Skill {
+ public:
+  std::string name() const override { return "notes"; }
+  std::vector<std::string> examples() const override {
+    return {"take a note", "note this down", "write a note"};
+  }
+  std::optional<Algorithm> input(const Stimulus& stimulus) override {
+    if (stimulus.ear != "take a note") return std::nullopt;
+    ask_follow_up("note");
+    return Algorithm::say("What should the note say?");
+  }
+  std::optional<Algorithm> follow_up(std::string_view, const Stimulus& answer) override {
+    return Algorithm::say("Noted: " + answer.ear);
+  }
+};
+
+// One process on the store, with a conversation of alice's.
+struct Process {
+  Replica replica;
+  std::shared_ptr<Agent> agent;
+  Brain alice;
+  explicit Process(const std::string& db)
+      : replica(db),
+        agent(std::make_shared<Agent>(replica.store->memento())),
+        alice(agent, "alice") {
+    agent->add(router_factory(replica.model));
+    for (const auto& [name, examples] : requip::test::synthetic_skills())
+      agent->add(skill_factory([name = name] { return requip::test::synthetic_skill(name); }));
+    agent->add(skill_factory([] { return std::make_shared<NoteTaker>(); }));
+  }
+  std::vector<std::string> say(const std::string& text) { return alice.converse(text).lines; }
+};
+
 }  // namespace
 
 TEST_CASE(
@@ -134,21 +168,6 @@ TEST_CASE("router replicas: a conversation goes on in whichever process serves i
   const auto backend = GENERATE(from_range(requip::test::store_backends()));
   INFO("backend: " << requip::test::to_string(backend));
   const requip::test::StoreLocation where(backend);
-  // Two processes on one store, each with a conversation of alice's.
-  struct Process {
-    Replica replica;
-    std::shared_ptr<Agent> agent;
-    Brain alice;
-    explicit Process(const std::string& db)
-        : replica(db),
-          agent(std::make_shared<Agent>(replica.store->memento())),
-          alice(agent, "alice") {
-      agent->add(router_factory(replica.model));
-      for (const auto& [name, examples] : requip::test::synthetic_skills())
-        agent->add(skill_factory([name = name] { return requip::test::synthetic_skill(name); }));
-    }
-    std::vector<std::string> say(const std::string& text) { return alice.converse(text).lines; }
-  };
   Process a(where.db());
   Process b(where.db());
 
@@ -186,4 +205,23 @@ TEST_CASE("router replicas: a conversation quiet for longer than resume_within s
   Brain alice_again(agent, "alice");
   CHECK_THAT(alice_again.converse("wrong").lines.at(0),
              Catch::Contains("Nothing has answered yet"));
+}
+
+TEST_CASE("router replicas: a skill's question asked in one process gets its answer in the other",
+          "[router][replicas][follow-up]") {
+  const auto backend = GENERATE(from_range(requip::test::store_backends()));
+  INFO("backend: " << requip::test::to_string(backend));
+  const requip::test::StoreLocation where(backend);
+  Process a(where.db());
+  Process b(where.db());
+
+  REQUIRE(a.say("take a note") == std::vector<std::string>{"What should the note say?"});
+  CHECK(b.say("buy milk") == std::vector<std::string>{"Noted: buy milk"});
+  // Answered there, the question no longer waits here.
+  CHECK(a.say("buy bread") != std::vector<std::string>{"Noted: buy bread"});
+
+  // Feedback in between leaves the question waiting, wherever the answer then lands.
+  REQUIRE(b.say("take a note") == std::vector<std::string>{"What should the note say?"});
+  a.say("thanks");
+  CHECK(b.say("call mum") == std::vector<std::string>{"Noted: call mum"});
 }

@@ -161,6 +161,13 @@ TEST_CASE(
       back["skill"] == next || (!back["declined"].empty() && back["declined"][0] == next);
   CHECK(offered_first);
   CHECK(back["skill"] != rejected);
+
+  // A skill's question asked on one replica gets its answer on the other.
+  CHECK(replies_of(say(first.port(), "erin", "take a note")) == "What should the note say?\n");
+  CHECK_THAT(replies_of(say(second.port(), "erin", "the gate code is 1234")),
+             Catch::StartsWith("Noted"));
+  CHECK_THAT(replies_of(say(first.port(), "erin", "list my notes")),
+             Catch::Contains("1. the gate code is 1234\n"));
 }
 
 TEST_CASE("serve: a replica killed under load loses nothing it acknowledged, and the other goes on",

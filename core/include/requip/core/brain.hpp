@@ -87,7 +87,7 @@ class Brain {
   Skill* instance(Slot& slot, Reply* reply);
   void retire(Slot& slot);
   void offer(const Stimulus& stimulus, Reply& reply);
-  void offer(Turn& turn, Reply& reply);
+  void offer(Turn& turn, Reply& reply, std::vector<std::string>& settled_by);
   // The input to the skill that asked for it, as its answer; true if it took it.
   bool answer_follow_up(const FollowUp& question, const Stimulus& stimulus, Reply& reply);
   // The input to the skills a router chose, in its order, until one answers.

@@ -44,6 +44,10 @@ class Turn {
   using Routed =
       std::function<void(const std::string& answered, const std::vector<std::string>& declined)>;
   void when_routed(Routed routed) { when_routed_ = std::move(routed); }
+  // Told, once the turn is routed and answered, which question waits for the conversation's
+  // next input (none, the one asked before, or one asked in this turn).
+  using Settled = std::function<void(const std::optional<FollowUp>& waiting)>;
+  void when_settled(Settled settled) { when_settled_.push_back(std::move(settled)); }
   // The aware skill answers; no other skill sees the input.
   void answer(Algorithm algorithm) {
     answers_.push_back(std::move(algorithm));
@@ -73,11 +77,22 @@ class Turn {
   void keep_follow_up() { fate_ = FollowUpFate::kept; }
   // The question is dropped: the user moved on ("never mind", a new request).
   void cancel_follow_up() { fate_ = FollowUpFate::cancelled; }
-  FollowUpFate follow_up_fate() const { return fate_; }
+  // The question another process left waiting in this conversation (the one that served its
+  // previous turn): it replaces the one this process knew, or clears it when there is none.
+  void resume_follow_up(std::optional<FollowUp> question) {
+    follow_up_ = std::move(question);
+    fate_ = FollowUpFate::open;
+  }
+  // The question this input did not settle (feedback, sensor input): it waits for the next.
+  std::optional<FollowUp> unsettled_follow_up() const {
+    const bool waits = fate_ == FollowUpFate::open || fate_ == FollowUpFate::kept;
+    return waits ? follow_up_ : std::nullopt;
+  }
 
   const std::vector<std::string>& routed_to() const { return routed_to_; }
   std::optional<Algorithm>& otherwise() { return otherwise_; }
   const Routed& when_routed() const { return when_routed_; }
+  const std::vector<Settled>& when_settled() const { return when_settled_; }
   bool consumed() const { return consumed_; }
   std::vector<Algorithm>& answers() { return answers_; }
   std::optional<Routing>& why() { return why_; }
@@ -88,6 +103,7 @@ class Turn {
   std::vector<std::string> routed_to_;  // empty: every skill sees the input
   std::optional<Algorithm> otherwise_;
   Routed when_routed_;
+  std::vector<Settled> when_settled_;
   std::vector<Algorithm> answers_;
   bool consumed_ = false;
   std::optional<Routing> why_;

@@ -43,8 +43,9 @@ struct RoutingExplanation {
 // answers, asks, or learns. One instance serves one conversation; the RouterModel behind it
 // is shared, so what one conversation teaches, every conversation knows, while each one's
 // previous answer, equipped skill and rejections stay its own. router_factory() makes one
-// per conversation of an agent. That state is written to the user's memory when it changes
-// and read back before each turn, so replicas on one store can take turns serving a user.
+// per conversation of an agent. That state, with the question a skill waits on an answer to,
+// is written to the user's memory when it changes and read back before each turn, so
+// replicas on one store can take turns serving a user.
 class RouterSkill : public Skill {
  public:
   explicit RouterSkill(std::shared_ptr<RouterModel> model, RouterSkillOptions options = {});
@@ -103,9 +104,11 @@ class RouterSkill : public Skill {
                const std::string& skill, const Ranking* ranking);
   // The mapping and feedback stored for the key, read again after feedback changed them.
   void reread_stored(const std::string& key);
-  // Takes the conversation's state from the store when another process moved it on.
-  void resume();
-  // Stores the conversation's state if it changed.
+  // Takes the conversation's state, and the question waiting in it, from the store when
+  // another process moved it on.
+  void resume(Turn& turn);
+  // Stores the conversation's state if it changed, between turns; a turn stores it once it
+  // has settled.
   void keep();
 
   std::shared_ptr<RouterModel> model_;

@@ -62,6 +62,10 @@ class Connection {
   // A number that changes whenever another connection commits to the database: MappingCache
   // empties itself when it does, and FeedbackLog::outside_writes shows it to the router.
   virtual std::int64_t data_version() = 0;
+  // Tells the other connections that mappings changed or feedback was logged, after the
+  // commit: what their data_version() counts where the database does not tell them itself.
+  // It never fails the write, which is committed: a notice that cannot be sent is dropped.
+  virtual void announce_change() noexcept {}
 
   // The backend's part of Store::stats: where it is, its schema version, its mode, its size.
   virtual void describe(StoreStats& stats) = 0;

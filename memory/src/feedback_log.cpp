@@ -88,6 +88,7 @@ std::int64_t FeedbackLog::append(const FeedbackEntry& entry) {
     const std::int64_t id = query->integer(0);
     query->step();  // runs the statement to completion
     transaction.commit();
+    db.announce_change();
     return id;
   });
 }

@@ -16,9 +16,10 @@ class Connection;
 // pay for an SQLite read transaction each time (two fcntl() lock calls on the WAL index, most
 // of a read's cost). Used only under the connection's lock.
 // Coherence: writes through this connection drop their key. Writes by other connections (other
-// processes) bump SQLite's PRAGMA data_version; it is checked when the cache was last validated
-// more than max_staleness ago, and any change empties the cache. So another process's commit is
-// seen within max_staleness; this process's own commits are seen at once.
+// processes) change Connection::data_version (SQLite's PRAGMA data_version; PostgreSQL's
+// notices); it is checked when the cache was last validated more than max_staleness ago, and
+// any change empties the cache. So another process's commit is seen within max_staleness (and
+// the notice's delivery); this process's own commits are seen at once.
 class MappingCache {
  public:
   static constexpr auto max_staleness = std::chrono::milliseconds(1);

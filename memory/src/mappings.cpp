@@ -99,6 +99,7 @@ void Mappings::upsert(std::string_view key, std::string_view skill,
     cache_->drop(std::string(key));
     // One statement is its own transaction, which takes the write lock.
     equip(db, key, skill, skill_version, detail::now_millis());
+    db.announce_change();
   });
 }
 
@@ -118,6 +119,7 @@ void Mappings::confirm(std::string_view key, std::string_view skill,
     query->bind_text(2, skill);
     query->run();
     transaction.commit();
+    db.announce_change();
   });
 }
 
@@ -149,6 +151,7 @@ void Mappings::reject(std::string_view key, std::string_view skill) {
     query->bind(3, now);
     query->run();
     transaction.commit();
+    db.announce_change();
   });
 }
 
@@ -165,6 +168,7 @@ bool Mappings::forget(std::string_view key) {
     query->bind_text(1, key);
     const bool existed = query->run() > 0;
     transaction.commit();
+    db.announce_change();
     return existed;
   });
 }

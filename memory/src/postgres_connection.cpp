@@ -264,6 +264,11 @@ std::int64_t PostgresConnection::data_version() {
   return notices_;
 }
 
+void PostgresConnection::announce_change() noexcept {
+  // Its own transaction, which writes nothing: it waits for no disk flush.
+  if (PQstatus(connection_) == CONNECTION_OK) PQclear(PQexec(connection_, "NOTIFY requip_changes"));
+}
+
 void PostgresConnection::describe(StoreStats& stats) {
   Query version(*this, "SELECT version FROM requip_schema");
   stats.schema_version = static_cast<int>(version.single_integer());

@@ -27,9 +27,13 @@ class PostgresConnection final : public Connection {
   void begin(TransactionKind kind) override;
   void commit() override;
   void rollback() noexcept override;
-  // Counts the server's notices that mappings changed or feedback was logged (triggers send
-  // one per write, any replica's): they are read without waiting, so this costs no round trip.
+  // Counts the notices that mappings changed or feedback was logged (announce_change() of any
+  // replica), read without waiting, so it costs no round trip. A notice is lost only if its
+  // replica dies between commit and notice; the others' cached mappings then stay as they
+  // were until the next notice or reconnection, while their routers' once-a-second look at
+  // the feedback log still finds what was logged.
   std::int64_t data_version() override;
+  void announce_change() noexcept override;
   void describe(StoreStats& stats) override;
   std::string integrity_check() override;
   void backup(const std::filesystem::path& destination,

@@ -75,6 +75,15 @@ constexpr std::array<const char*, Store::schema_version> steps = {
     R"sql(
       UPDATE memento SET space = 'users/local/' || space;
     )sql",
+    // v4: the notices are sent after the write commits (Connection::announce_change): a
+    // NOTIFY inside a transaction holds a lock on the whole queue until the commit is flushed,
+    // which made every replica's writes wait for each other's disk flush.
+    R"sql(
+      DROP TRIGGER mappings_changed ON mappings;
+      DROP TRIGGER mapping_rejections_changed ON mapping_rejections;
+      DROP TRIGGER feedback_logged ON feedback;
+      DROP FUNCTION requip_changed();
+    )sql",
 };
 
 }  // namespace

@@ -56,7 +56,7 @@ struct StoreStats {
 // A Store and its parts may be used from any number of threads.
 class Store {
  public:
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
   // The path of a store that lives in this process's memory only, gone when it is destroyed:
   // for a bot that keeps nothing between runs, and for simulations.
   static constexpr const char* in_memory = ":memory:";

@@ -91,7 +91,10 @@ struct Server::State {
       signals.cancel();
       connections.drain_all();
       // Off the io threads: turns in flight get a grace to end, and the ones that do not
-      // are answered with an error, so every connection can close.
+      // are answered with an error, so every connection can close. The lock is held until
+      // `ender` is assigned: the thread cannot report done before run() can see it to join,
+      // which would leave a joinable thread to destroy.
+      std::lock_guard assigning(done_mutex);
       ender = std::thread([this] {
         stuck = conversations.stop(options.stop_grace);
         connections.drain_all();

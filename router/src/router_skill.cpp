@@ -298,11 +298,29 @@ void RouterSkill::requip(Turn& turn, const PreviousAnswer& previous, const Messa
     fallback(turn);
     return;
   }
-  const std::string& next = ranking.candidates.front().skill;
+  // The best candidate with something to say for the text takes over; those above it that
+  // decline are passed over (not rejected), as routing passes over a declining first choice.
+  // When none has, the best one is equipped all the same, so that "thanks" can still teach it.
+  std::vector<std::string> declined;
+  std::optional<Algorithm> answer;
+  std::shared_ptr<RouterSkill> router;
+  for (const auto& candidate : ranking.candidates) {
+    const auto skill = turn.brain().skill(candidate.skill);
+    router = std::dynamic_pointer_cast<RouterSkill>(skill);
+    if (router) break;  // a router chosen like a skill takes the turn over
+    answer = skill->input(Stimulus{previous.text, {}, {}});
+    if (answer) break;
+    declined.push_back(candidate.skill);
+  }
+  if (!answer && !router) declined.clear();
+  const std::string next = ranking.candidates[declined.size()].skill;
   explain("gate", previous.text, previous.key, next, &ranking);
+  last_.routing.declined = std::move(declined);
   if (!session_.equipped().empty()) session_.equip(next, previous.key);
   turn.answer(Algorithm::say(fmt::format("{} equipped.", next)));
-  send(turn, next, previous.key, previous.text);
+  session_.answered({next, previous.key, previous.text});
+  if (router) return router->route(turn);
+  if (answer) turn.answer(std::move(*answer));
 }
 
 bool RouterSkill::resolve(Turn& turn, const Message& message) {

@@ -71,6 +71,48 @@ TEST_CASE("router: 'wrong' re-equips the next-best skill not yet rejected", "[ro
         std::set<std::string>{"weather", second});
 }
 
+TEST_CASE("router: 'wrong' passes over next-best skills that have nothing to say",
+          "[router][skill]") {
+  // Alarm and music know their examples but answer nothing; news answers everything.
+  class Mute final : public Skill {
+   public:
+    explicit Mute(std::string name) : name_(std::move(name)) {
+      for (const auto& [skill, examples] : requip::test::synthetic_skills())
+        if (skill == name_) examples_ = examples;
+    }
+    std::string name() const override { return name_; }
+    std::vector<std::string> examples() const override { return examples_; }
+    std::optional<Algorithm> input(const Stimulus&) override { return std::nullopt; }
+
+   private:
+    std::string name_;
+    std::vector<std::string> examples_;
+  };
+  Brain brain;
+  auto router = std::make_shared<RouterSkill>(shared_model());
+  brain.add(router);
+  brain.add(synthetic_skill("weather"));
+  brain.add(std::make_shared<Mute>("alarm"));
+  brain.add(std::make_shared<Mute>("music"));
+  brain.add(synthetic_skill("news"));
+
+  converse(brain, "please what's the weather");
+  CHECK(converse(brain, "wrong") ==
+        std::vector<std::string>{"news equipped.", "news: what's the weather"});
+  CHECK(router->explanation().routing.skill == "news");
+  const auto& declined = router->explanation().routing.declined;
+  CHECK_FALSE(declined.empty());
+  for (const auto& skill : declined)
+    CHECK((skill == "alarm" || skill == "music"));
+  CHECK(router->session().equipped() == "news");
+  // Passing over is not rejecting: only the skill the user called wrong is.
+  CHECK(router->session().rejected_for("what's the weather") == std::set<std::string>{"weather"});
+  // When none of the rest has anything to say, the best of them is equipped all the same.
+  CHECK(converse(brain, "wrong").size() == 1);
+  CHECK(router->session().rejected_for("what's the weather") ==
+        std::set<std::string>{"weather", "news"});
+}
+
 TEST_CASE("router: three 'lame' re-equip, fewer only count", "[router][skill]") {
   Session session(shared_model());
   session.say("please play some jazz");

@@ -2,9 +2,13 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <stdexcept>
 
 #include "bench.hpp"
@@ -26,6 +30,8 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
 struct PluginsBenchOptions {
   bool json = false;
   int reloads = 30;
+  int turns = 3000;
+  int restarts = 10;
 };
 
 struct ReloadFigures {
@@ -51,25 +57,37 @@ TimedTurn timed_turn(plugins::PluginHost& host, Brain& brain) {
   return {ms_between(start, Clock::now()), swapped, answered};
 }
 
-ReloadFigures measure(const std::filesystem::path& library, int reloads) {
-  ScratchFolder folder;
-  const auto installed = folder.path() / library.filename();
-  const auto staging = folder.path() / (library.filename().string() + ".partial");
-  std::filesystem::copy_file(library, installed);
-  auto agent = std::make_shared<Agent>();
-  plugins::PluginHost host(*agent, {{folder.path()}});
-  Brain brain(agent, std::string(Brain::local_user));
-  if (!host.rescan().empty() && !brain.has("parrot")) {
-    throw std::runtime_error("the bundled parrot plugin did not load from " + library.string());
+// An agent serving one copy of `library`, run as `isolation` says, and one conversation.
+struct OnePlugin {
+  OnePlugin(const std::filesystem::path& library, plugins::Isolation isolation)
+      : installed(folder.path() / library.filename()),
+        agent(std::make_shared<Agent>()),
+        host((std::filesystem::copy_file(library, installed), *agent),
+             {{{folder.path(), isolation}}}),
+        brain(agent, std::string(Brain::local_user)) {
+    host.rescan();
+    if (!brain.has("parrot")) {
+      throw std::runtime_error("the bundled parrot plugin did not load from " + library.string());
+    }
   }
+  ScratchFolder folder;
+  std::filesystem::path installed;
+  std::shared_ptr<Agent> agent;
+  plugins::PluginHost host;
+  Brain brain;
+};
 
+ReloadFigures measure_reloads(const std::filesystem::path& library, plugins::Isolation isolation,
+                              int reloads) {
+  OnePlugin one(library, isolation);
+  const auto staging = one.folder.path() / (library.filename().string() + ".partial");
   ReloadFigures figures;
   for (int reload = 0; reload < reloads; ++reload) {
     std::filesystem::copy_file(library, staging, std::filesystem::copy_options::overwrite_existing);
     const auto renamed = Clock::now();
-    std::filesystem::rename(staging, installed);  // the atomic install
+    std::filesystem::rename(staging, one.installed);  // the atomic install
     while (true) {
-      const TimedTurn turn = timed_turn(host, brain);
+      const TimedTurn turn = timed_turn(one.host, one.brain);
       ++figures.turns_during_reload;
       figures.turns_unanswered += turn.answered ? 0 : 1;
       figures.turn_max_ms_during_reload = std::max(figures.turn_max_ms_during_reload, turn.ms);
@@ -85,11 +103,74 @@ ReloadFigures measure(const std::filesystem::path& library, int reloads) {
   }
   // Baseline: as many turns again, same host and brain, nothing reloading.
   for (std::size_t turn = 0; turn < figures.turns_during_reload; ++turn) {
-    const TimedTurn timed = timed_turn(host, brain);
+    const TimedTurn timed = timed_turn(one.host, one.brain);
     figures.turns_unanswered += timed.answered ? 0 : 1;
     figures.turn_max_ms_baseline = std::max(figures.turn_max_ms_baseline, timed.ms);
   }
   return figures;
+}
+
+// Trivial turns ("say hi" to the parrot) in both modes, interleaved in blocks so that the
+// machine's drift falls on both alike. Microseconds per turn, by mode.
+std::pair<std::vector<double>, std::vector<double>> measure_turns(
+    const std::filesystem::path& library, int turns) {
+  OnePlugin in_process(library, plugins::Isolation::in_process);
+  OnePlugin out_of_process(library, plugins::Isolation::process);
+  std::vector<double> in_us, out_us;
+  constexpr int block = 100;
+  auto time_block = [](Brain& brain, std::vector<double>& into, bool kept) {
+    for (int turn = 0; turn < block; ++turn) {
+      const auto start = Clock::now();
+      if (!brain.converse("say hi").answered()) {
+        throw std::runtime_error("the parrot did not answer during the benchmark");
+      }
+      if (kept) into.push_back(ms_between(start, Clock::now()) * 1000);
+    }
+  };
+  for (int done = -block; done < turns; done += block) {  // the first block warms up
+    time_block(in_process.brain, in_us, done >= 0);
+    time_block(out_of_process.brain, out_us, done >= 0);
+  }
+  return {in_us, out_us};
+}
+
+// The plugin hosts this process started (their name, as /proc shows it, is cut to 15 bytes).
+std::vector<pid_t> plugin_hosts() {
+  std::vector<pid_t> hosts;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto name_end = line.rfind(')');
+    if (name_end == std::string::npos || line.find("(requip-plugin-h") == std::string::npos) {
+      continue;
+    }
+    std::istringstream rest(line.substr(name_end + 2));
+    char state = 0;
+    pid_t parent = 0;
+    rest >> state >> parent;
+    if (parent == ::getpid()) hosts.push_back(std::stoi(line));
+  }
+  return hosts;
+}
+
+// A host killed from outside (as the kernel's OOM killer would): the turn that meets it
+// fails, and the next is timed: it starts a host, makes the instance again and answers.
+std::vector<double> measure_restarts(const std::filesystem::path& library, int restarts) {
+  std::vector<double> restart_ms;
+  for (int round = 0; round < restarts; ++round) {
+    OnePlugin one(library, plugins::Isolation::process);  // new: a plugin ended 3 times rests
+    one.brain.converse("say hi");
+    for (pid_t host : plugin_hosts())
+      ::kill(host, SIGKILL);
+    one.brain.converse("say hi");  // finds its host gone
+    const auto start = Clock::now();
+    if (!one.brain.converse("say hi").answered()) {
+      throw std::runtime_error("the parrot did not answer after its host was restarted");
+    }
+    restart_ms.push_back(ms_between(start, Clock::now()));
+  }
+  return restart_ms;
 }
 
 double percentile(std::vector<double> values, double fraction) {
@@ -102,44 +183,73 @@ double percentile(std::vector<double> values, double fraction) {
 
 void add_bench_plugins(CLI::App& bench) {
   auto* command = bench.add_subcommand(
-      "plugins", "live reload of the bundled parrot plugin: reload latency, turn latency");
+      "plugins",
+      "the bundled parrot plugin in process and out of process: turn latency, live reload "
+      "latency, and how soon a killed plugin host serves again");
   auto options = std::make_shared<PluginsBenchOptions>();
   add_shared_option(*command, SharedOption::json, options->json);
   command->add_option("--reloads", options->reloads, "reloads to time")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command->add_option("--turns", options->turns, "trivial turns to time in each mode")
+      ->check(CLI::Range(100, 1000000))
+      ->capture_default_str();
+  command->add_option("--restarts", options->restarts, "plugin hosts to kill and time restarting")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->callback([options] {
     const auto folder = bundled_plugin_folder();
     if (!folder) throw std::runtime_error("the bundled plugins are missing; build the plugins");
-    const ReloadFigures figures = measure(*folder / "parrot.so", options->reloads);
-    if (figures.turns_unanswered > 0) {
+    const auto library = *folder / "parrot.so";
+    const auto [in_us, out_us] = measure_turns(library, options->turns);
+    const ReloadFigures in_reload =
+        measure_reloads(library, plugins::Isolation::in_process, options->reloads);
+    const ReloadFigures out_reload =
+        measure_reloads(library, plugins::Isolation::process, options->reloads);
+    const std::vector<double> restart_ms = measure_restarts(library, options->restarts);
+    const std::size_t unanswered = in_reload.turns_unanswered + out_reload.turns_unanswered;
+    if (unanswered > 0) {
       throw std::runtime_error(
-          fmt::format("{} turns went unanswered during the benchmark", figures.turns_unanswered));
+          fmt::format("{} turns went unanswered during the benchmark", unanswered));
     }
-    const double p50 = percentile(figures.reload_ms, 0.5);
-    const double max = percentile(figures.reload_ms, 1.0);
+    const double in_p50 = percentile(in_us, 0.5), in_p99 = percentile(in_us, 0.99);
+    const double out_p50 = percentile(out_us, 0.5), out_p99 = percentile(out_us, 0.99);
+    const double restart_max = percentile(restart_ms, 1.0);
     if (options->json) {
-      fmt::print("{}\n",
-                 nlohmann::json{{"reload_p50_ms", p50},
-                                {"reload_max_ms", max},
-                                {"turn_max_ms_during_reload", figures.turn_max_ms_during_reload},
-                                {"turn_max_ms_baseline", figures.turn_max_ms_baseline}}
-                     .dump());
+      fmt::print(
+          "{}\n",
+          nlohmann::json{{"inproc_turn_p50_us", in_p50},
+                         {"inproc_turn_p99_us", in_p99},
+                         {"oop_turn_p50_us", out_p50},
+                         {"oop_turn_p99_us", out_p99},
+                         {"reload_p50_ms", percentile(in_reload.reload_ms, 0.5)},
+                         {"reload_max_ms", percentile(in_reload.reload_ms, 1.0)},
+                         {"oop_reload_p50_ms", percentile(out_reload.reload_ms, 0.5)},
+                         {"oop_reload_max_ms", percentile(out_reload.reload_ms, 1.0)},
+                         {"turn_max_ms_during_reload", in_reload.turn_max_ms_during_reload},
+                         {"oop_turn_max_ms_during_reload", out_reload.turn_max_ms_during_reload},
+                         {"turn_max_ms_baseline", in_reload.turn_max_ms_baseline},
+                         {"oop_restart_max_ms", restart_max}}
+              .dump());
       return;
     }
-    fmt::print("plugins: {} live reloads of parrot.so (install by rename), turns in a loop\n",
-               options->reloads);
-    fmt::print("  reload p50           {:>9.2f} ms  (rename -> swapped in at a turn boundary)\n",
-               p50);
-    fmt::print("  reload max           {:>9.2f} ms\n", max);
-    fmt::print("  turn max, reloading  {:>9.3f} ms  ({} turns, none lost)\n",
-               figures.turn_max_ms_during_reload, figures.turns_during_reload);
-    fmt::print("  turn max, baseline   {:>9.3f} ms  (same turns, no reload, same run; {:.1f}x)\n",
-               figures.turn_max_ms_baseline,
-               figures.turn_max_ms_during_reload / figures.turn_max_ms_baseline);
-    fmt::print("  swap turn max        {:>9.3f} ms  (the turns that applied a swap)\n",
-               figures.swap_turn_max_ms);
+    fmt::print("plugins: the bundled parrot, in process and out of process (requip-plugin-host)\n");
+    fmt::print("  turn p50 / p99, in process      {:>8.1f} / {:>8.1f} us  ({} turns each)\n",
+               in_p50, in_p99, in_us.size());
+    fmt::print("  turn p50 / p99, out of process  {:>8.1f} / {:>8.1f} us  (+{:.1f} / +{:.1f} us)\n",
+               out_p50, out_p99, out_p50 - in_p50, out_p99 - in_p99);
+    for (const auto* mode : {&in_reload, &out_reload}) {
+      fmt::print(
+          "  reload p50 / max, {:<13} {:>8.2f} / {:>8.2f} ms  (rename -> swapped in; {} "
+          "reloads, no turn lost)\n",
+          mode == &in_reload ? "in process" : "out of process", percentile(mode->reload_ms, 0.5),
+          percentile(mode->reload_ms, 1.0), mode->reload_ms.size());
+      fmt::print(
+          "    turn max while reloading {:>8.3f} ms, baseline {:.3f} ms, swap turn max {:.3f} ms\n",
+          mode->turn_max_ms_during_reload, mode->turn_max_ms_baseline, mode->swap_turn_max_ms);
+    }
+    fmt::print("  serving again after a host is killed: p50 {:.2f} ms, max {:.2f} ms ({} kills)\n",
+               percentile(restart_ms, 0.5), restart_max, restart_ms.size());
   });
 }
-
 }  // namespace requip::cli

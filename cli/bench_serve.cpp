@@ -294,7 +294,7 @@ std::size_t resident_bytes() {
 // conversations each answer one greeting (making the instances it needs), then stay open.
 double idle_conversation_bytes(int count) {
   ScratchFolder scratch;
-  BundledAgent bundled(scratch.path() / "requip.db", scratch.path().string(), true);
+  BundledAgent bundled(scratch.path() / "requip.db", UserPlugins{scratch.path().string()}, true);
   serve::Conversations conversations(bundled.agent);
   conversations.converse("warm", "hello");  // the gate trained, the libraries loaded
   const std::size_t before = resident_bytes();

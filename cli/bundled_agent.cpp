@@ -8,12 +8,12 @@
 
 namespace requip::cli {
 
-BundledAgent::BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
+BundledAgent::BundledAgent(const std::filesystem::path& database, const UserPlugins& user_plugins,
                            bool with_router, BrainOptions options,
                            std::chrono::seconds conversation_expiry)
     : store(std::make_shared<memory::Store>(database)),
       agent(std::make_shared<Agent>(store->memento(), options)),
-      plugins(*agent, plugin_host_options(plugin_folder, true)) {
+      plugins(*agent, plugin_host_options(user_plugins, true)) {
   for (auto& skill : make_builtin_skills())
     agent->add(std::move(skill));
   plugins.rescan();  // refusals are logged on stderr; the agent goes on without them

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "plugin_folders.hpp"
 #include "requip/core/agent.hpp"
 #include "requip/plugins/plugin_host.hpp"
 
@@ -20,7 +21,7 @@ namespace requip::cli {
 struct BundledAgent {
   // Throws std::runtime_error naming a database or folder that cannot be used. A conversation
   // quiet for `conversation_expiry` starts over, whichever process on the database serves it.
-  BundledAgent(const std::filesystem::path& database, const std::string& plugin_folder,
+  BundledAgent(const std::filesystem::path& database, const UserPlugins& user_plugins,
                bool with_router, BrainOptions options = {},
                std::chrono::seconds conversation_expiry = std::chrono::minutes(30));
 

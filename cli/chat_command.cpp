@@ -18,7 +18,7 @@ namespace {
 
 struct ChatOptions {
   std::string history = (data_home() / "history").string();
-  std::string plugin_folder;
+  UserPlugins plugins;
   bool without_router = false;
   double turn_timeout_s = 10;
   double follow_up_timeout_s = 60;
@@ -33,15 +33,15 @@ void add_chat_command(CLI::App& app, const GlobalOptions& options) {
   chat->add_option("--history", chat_options->history,
                    "history file for interactive sessions ('' keeps none)")
       ->capture_default_str();
-  add_shared_option(*chat, SharedOption::plugins, chat_options->plugin_folder);
+  add_user_plugin_options(*chat, chat_options->plugins);
   add_shared_option(*chat, SharedOption::no_router, chat_options->without_router);
   add_shared_option(*chat, SharedOption::turn_timeout, chat_options->turn_timeout_s);
   add_shared_option(*chat, SharedOption::follow_up_timeout, chat_options->follow_up_timeout_s);
   chat->callback([chat_options, &options] {
     BrainOptions brain;
     brain.follow_up_timeout = milliseconds_of(chat_options->follow_up_timeout_s);
-    BundledAgent bundled(options.database(), chat_options->plugin_folder,
-                         !chat_options->without_router, brain);
+    BundledAgent bundled(options.database(), chat_options->plugins, !chat_options->without_router,
+                         brain);
     serve::ConversationOptions one_user;
     one_user.threads = 1;
     one_user.turn_timeout = milliseconds_of(chat_options->turn_timeout_s);

@@ -19,30 +19,32 @@ namespace requip::cli {
 
 namespace {
 
-void list(const std::string& folder) {
+void list(const UserPlugins& user) {
   Agent agent;
-  plugins::PluginHost host(agent, plugin_host_options(folder, false));
+  plugins::PluginHost host(agent, plugin_host_options(user, false));
   host.rescan();
-  fmt::print("{:<12} {:<8} {:<5} {:<11} {}\n", "NAME", "VERSION", "ABI", "STATE", "FILE");
+  constexpr auto row = "{:<12} {:<8} {:<5} {:<10} {:<11} {}\n";
+  fmt::print(row, "NAME", "VERSION", "ABI", "ISOLATION", "STATE", "FILE");
   for (const auto& status : host.status()) {
     if (!status.problem.empty()) {
-      fmt::print("{:<12} {:<8} {:<5} {:<11} {}\n", "-", "-", "-", "refused", status.problem);
+      fmt::print(row, "-", "-", "-", "-", "refused", status.problem);
       continue;
     }
     const auto& info = *status.info;
-    fmt::print("{:<12} {:<8} {:<5} {:<11} {}\n", info.name, info.version,
-               fmt::format("{}.{}", info.abi_major, info.abi_minor),
-               status.quarantined ? "quarantined" : "ok", info.file.string());
+    fmt::print(row, info.name, info.version, fmt::format("{}.{}", info.abi_major, info.abi_minor),
+               to_string(status.isolation), status.quarantined ? "quarantined" : "ok",
+               info.file.string());
   }
   for (const auto& scanned : host.folders())
-    fmt::print("scanned {}\n", scanned.string());
+    fmt::print("scanned {} ({})\n", scanned.path.string(), to_string(scanned.isolation));
 }
 
 // Everything a host does with a plugin before serving it: load, check, create, attach,
-// detach. Nothing runs inside a live agent. Returns the plugin if it passed.
+// detach, all in a host process of its own, so that a hostile file cannot crash the check.
+// Nothing runs inside a live agent. Returns the plugin if it passed.
 std::optional<plugins::LoadedPlugin> check(const std::filesystem::path& file) {
   try {
-    auto plugin = plugins::load_plugin(file);
+    auto plugin = plugins::load_plugin(file, plugins::Isolation::process);
     Brain scratch;
     scratch.add(plugin.create());
     scratch.remove(plugin.info().name);
@@ -89,7 +91,7 @@ void check_all(const std::vector<std::string>& paths) {
   for (auto& skill : make_builtin_skills())
     agent.add(std::move(skill));
   plugins::PluginHostOptions bundled{{}, false};
-  if (auto folder = bundled_plugin_folder()) bundled.folders.push_back(*folder);
+  if (auto folder = bundled_plugin_folder()) bundled.folders.emplace_back(*folder);
   plugins::PluginHost host(agent, bundled);
   host.rescan();
   bool refused = false;
@@ -117,9 +119,9 @@ void add_plugins_command(CLI::App& app) {
 
   auto* list_command = plugins->add_subcommand(
       "list", "the plugins an agent would load: name, version, ABI, state, file");
-  auto folder = std::make_shared<std::string>();
-  add_shared_option(*list_command, SharedOption::plugins, *folder);
-  list_command->callback([folder] { list(*folder); });
+  auto user = std::make_shared<UserPlugins>();
+  add_user_plugin_options(*list_command, *user);
+  list_command->callback([user] { list(*user); });
 
   auto* check_command = plugins->add_subcommand(
       "check",

@@ -29,9 +29,10 @@ void add_plugin_commands(Repl& repl, plugins::PluginHost& host) {
                           fmt::print(out, "  refused  {}\n", status.problem);
                           continue;
                         }
-                        fmt::print(out, "  {:<11} {:<12} {:<8} {}\n",
+                        fmt::print(out, "  {:<11} {:<12} {:<8} {:<10} {}\n",
                                    status.quarantined ? "quarantined" : "ok", status.info->name,
-                                   status.info->version, status.file.string());
+                                   status.info->version, to_string(status.isolation),
+                                   status.file.string());
                       }
                     }});
 }

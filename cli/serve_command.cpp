@@ -19,7 +19,7 @@ namespace {
 struct ServeSettings {
   serve::ServerOptions server;
   serve::ConversationOptions conversations;
-  std::string plugin_folder;
+  UserPlugins plugins;
   long idle_expiry_s = 30 * 60;
   double turn_timeout_s = 10;
   double follow_up_timeout_s = 60;
@@ -52,15 +52,15 @@ void add_serve_command(CLI::App& app, const GlobalOptions& options) {
                    "conversations held at once; beyond it the least recently used is forgotten")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  add_shared_option(*serve, SharedOption::plugins, settings->plugin_folder);
+  add_user_plugin_options(*serve, settings->plugins);
   add_shared_option(*serve, SharedOption::no_router, settings->without_router);
   serve->callback([settings, &options] {
     settings->server.idle_expiry = std::chrono::seconds(settings->idle_expiry_s);
     settings->conversations.turn_timeout = milliseconds_of(settings->turn_timeout_s);
     BrainOptions brain;
     brain.follow_up_timeout = milliseconds_of(settings->follow_up_timeout_s);
-    BundledAgent bundled(options.database(), settings->plugin_folder, !settings->without_router,
-                         brain, settings->server.idle_expiry);
+    BundledAgent bundled(options.database(), settings->plugins, !settings->without_router, brain,
+                         settings->server.idle_expiry);
     serve::Conversations conversations(bundled.agent, settings->conversations);
     conversations.on_turn_boundary([&bundled] {
       for (const auto& line : bundled.plugins.apply_pending())

@@ -20,7 +20,7 @@ struct Description {
 
 const Description& description_of(SharedOption which) {
   // Built on first use, so that the CLI11 validators it copies exist by then.
-  static const std::array<Description, 8> table{{
+  static const std::array<Description, 10> table{{
       {SharedOption::json, "--json", "print one JSON object", "REQUIP_JSON", std::nullopt},
       {SharedOption::threads, "--threads", "CPU threads to use", "REQUIP_THREADS",
        CLI::Range(1, 256)},
@@ -45,6 +45,14 @@ const Description& description_of(SharedOption which) {
        "seconds a skill's question (\"What should the note say?\") waits for the next input "
        "as its answer",
        "REQUIP_FOLLOW_UP_TIMEOUT", CLI::PositiveNumber},
+      {SharedOption::isolation, "--isolation",
+       "where the user folder's plugins run: 'process' (each in a host process of its own, so "
+       "a crash or hang costs one turn) or 'inprocess' (bundled plugins always run in process)",
+       "REQUIP_ISOLATION", CLI::IsMember({"process", "inprocess"})},
+      {SharedOption::plugin_memory, "--plugin-memory",
+       "MiB of address space each plugin host process may use; past it the host ends and the "
+       "turn reports it",
+       "REQUIP_PLUGIN_MEMORY", CLI::Range(16, 1 << 20)},
   }};
   for (const auto& description : table) {
     if (description.which == which) return description;

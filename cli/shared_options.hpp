@@ -19,7 +19,9 @@ enum class SharedOption {
   plugins,
   turn_timeout,
   no_router,
-  follow_up_timeout
+  follow_up_timeout,
+  isolation,
+  plugin_memory
 };
 
 // "--json", ...: also for messages that tell the user which option to pass.

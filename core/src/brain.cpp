@@ -368,6 +368,8 @@ void Brain::end_turn(Reply& reply) {
   for (auto& change : changes)
     apply(std::move(change));
   follow_catalog(reply);
+  for (auto& notice : kokoro_.take_notices())
+    reply.notices.push_back(std::move(notice));
   reply.emotion = kokoro_.emotion();
 }
 

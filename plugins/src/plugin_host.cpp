@@ -37,9 +37,11 @@ void note(std::vector<std::string>& report, std::string line, bool problem) {
 PluginHost::PluginHost(Agent& agent, PluginHostOptions options)
     : agent_(agent), options_(std::move(options)) {
   if (!options_.watch) return;
+  std::vector<std::filesystem::path> watched;
+  for (const auto& folder : options_.folders)
+    watched.push_back(folder.path);
   watcher_ = std::make_unique<detail::FolderWatcher>(
-      options_.folders,
-      [this](const std::filesystem::path& file, detail::FolderWatcher::Change change) {
+      watched, [this](const std::filesystem::path& file, detail::FolderWatcher::Change change) {
         // Loading and checking happen here, off the thread that runs turns.
         Prepared prepared = change == detail::FolderWatcher::Change::removed
                                 ? Prepared{file, std::nullopt, {}, true}
@@ -53,9 +55,18 @@ PluginHost::~PluginHost() {
   watcher_.reset();
 }
 
+Isolation PluginHost::isolation_of(const std::filesystem::path& file) const {
+  for (const auto& folder : options_.folders) {
+    if ((folder.path / "").lexically_normal() == (file.parent_path() / "").lexically_normal()) {
+      return folder.isolation;
+    }
+  }
+  return Isolation::in_process;
+}
+
 PluginHost::Prepared PluginHost::prepare(const std::filesystem::path& file) const {
   try {
-    LoadedPlugin plugin = load_plugin(file);
+    LoadedPlugin plugin = load_plugin(file, isolation_of(file), options_.limits);
     plugin.create();  // a plugin that cannot make an instance is refused here, not per turn
     return {file, std::move(plugin), {}, false};
   } catch (const PluginError& error) {
@@ -72,7 +83,7 @@ std::vector<std::string> PluginHost::rescan() {
   std::vector<std::string> report;
   std::vector<std::filesystem::path> present;
   for (const auto& folder : options_.folders) {
-    for (auto& file : libraries_in(folder)) {
+    for (auto& file : libraries_in(folder.path)) {
       apply(prepare(file), report);
       present.push_back(std::move(file));
     }
@@ -146,7 +157,8 @@ std::vector<PluginStatus> PluginHost::status() const {
   std::lock_guard lock(mutex_);
   std::map<std::filesystem::path, PluginStatus> by_file;
   for (const auto& [file, serving] : serving_) {
-    by_file[file] = {file, serving.plugin.info(), serving.health->quarantined(), {}};
+    by_file[file] = {
+        file, serving.plugin.info(), serving.plugin.isolation(), serving.health->quarantined(), {}};
   }
   for (const auto& [file, problem] : refused_) {
     by_file[file].file = file;

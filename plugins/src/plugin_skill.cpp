@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "host_api.hpp"
+#include "plugin_code.hpp"
 #include "requip/core/detail/library_log.hpp"
 #include "requip/core/unavailable.hpp"
 #include "requip/plugins/plugin_error.hpp"
@@ -46,7 +47,8 @@ SkillFactory LoadedPlugin::factory(SkillPolicy policy) const {
           info_.kind,
           info_.examples,
           [plugin = *this, policy = std::move(policy)] { return plugin.create(policy); },
-          [health, quarantine_after](const std::string& reason) {
+          [health, quarantine_after, code = code_](const std::string& reason) {
+            code->abandon_calls();  // out of process, a hung call ends with its host
             health->fail(reason, quarantine_after);
           }};
 }
@@ -90,9 +92,10 @@ PluginSkill::PluginSkill(LoadedPlugin plugin, SkillPolicy policy)
       instance_(nullptr, InstanceDeleter{plugin_}) {
   context_->skill = plugin_.info().name;
   context_->agent_skills = policy_.agent_skills;
+  // A quarantined plugin is never called, so a new conversation makes nothing in it either.
+  if (quarantined()) return;
   requip_host_text error;
-  requip_plugin_instance* created =
-      plugin_.descriptor().on_create(&detail::host_api(), context_.get(), &error);
+  requip_plugin_instance* created = plugin_.code().create(context_.get(), &error);
   if (!created) {
     throw PluginError(
         info().file,
@@ -153,6 +156,12 @@ std::optional<Algorithm> PluginSkill::settle(const char* hook, requip_status sta
 std::string PluginSkill::count_failure(const char* hook, const std::string& reason) {
   const std::string failure =
       fmt::format("{} (plugin {}, hook {})", reason, info().file.string(), hook);
+  // A host process that ended too often quarantines the plugin at once; its reason says so.
+  if (!plugin_.code().quarantine_reason().empty()) {
+    policy_.health->fail(failure, 1);
+    requip::detail::library_log().error("skill '{}': {}", name(), failure);
+    return failure;
+  }
   if (!policy_.health->fail(failure, policy_.quarantine_after)) return failure;
   const std::string report = fmt::format(
       "{}; quarantined after {} consecutive failures, replace the plugin file to "
@@ -207,7 +216,7 @@ void PluginSkill::on_attach() {
   context_->kokoro = &kokoro();
   const auto& d = plugin_.descriptor();
   requip_host_text error;
-  if (d.on_attach && d.on_attach(instance_.get(), &error) != REQUIP_STATUS_OK) {
+  if (callable() && d.on_attach && d.on_attach(instance_.get(), &error) != REQUIP_STATUS_OK) {
     log_failure(*this, "attach", error);
   }
 }
@@ -215,7 +224,7 @@ void PluginSkill::on_attach() {
 void PluginSkill::on_detach() {
   const auto& d = plugin_.descriptor();
   requip_host_text error;
-  if (d.on_detach && d.on_detach(instance_.get(), &error) != REQUIP_STATUS_OK) {
+  if (callable() && d.on_detach && d.on_detach(instance_.get(), &error) != REQUIP_STATUS_OK) {
     log_failure(*this, "detach", error);
   }
   context_->kokoro = nullptr;
@@ -224,7 +233,8 @@ void PluginSkill::on_detach() {
 std::string PluginSkill::save_state() const {
   const auto& d = plugin_.descriptor();
   requip_host_text state, error;
-  if (d.on_save_state && d.on_save_state(instance_.get(), &state, &error) != REQUIP_STATUS_OK) {
+  if (callable() && d.on_save_state &&
+      d.on_save_state(instance_.get(), &state, &error) != REQUIP_STATUS_OK) {
     log_failure(*this, "save_state", error);
     return {};
   }
@@ -234,7 +244,7 @@ std::string PluginSkill::save_state() const {
 void PluginSkill::restore_state(std::string_view state) {
   const auto& d = plugin_.descriptor();
   requip_host_text error;
-  if (d.on_restore_state &&
+  if (callable() && d.on_restore_state &&
       d.on_restore_state(instance_.get(), detail::to_c(state), &error) != REQUIP_STATUS_OK) {
     log_failure(*this, "restore_state", error);
   }

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <atomic>
 #include <boost/dll/shared_library.hpp>
 #include <string>
 #include <system_error>
@@ -15,8 +18,12 @@ namespace requip::plugins::detail {
 namespace {
 
 std::filesystem::path private_copy(const std::filesystem::path& file) {
+  // The counter keeps a name from coming back while a library of that name is still mapped
+  // (the loader would hand back the old one): the copy itself is removed once loaded.
+  static std::atomic<unsigned long> copies{0};
   std::string name =
-      (std::filesystem::temp_directory_path() / ("requip-" + file.stem().string() + "-XXXXXX.so"))
+      (std::filesystem::temp_directory_path() /
+       fmt::format("requip-{}-{}-{}-XXXXXX.so", file.stem().string(), ::getpid(), copies++))
           .string();
   const int fd = ::mkstemps(name.data(), 3);
   if (fd < 0) {
@@ -62,13 +69,13 @@ SharedLibrary::SharedLibrary(const std::filesystem::path& file) : copy_(private_
                                 loader_reason(error.what(), copy_) +
                                 "); rebuild it with requip_add_skill_plugin for this machine");
   }
-}
-
-SharedLibrary::~SharedLibrary() {
-  library_.reset();  // unload before the file goes, so that nothing maps a missing file
+  // Mapped, the copy is no longer needed: removed now, none is left behind by a process
+  // that ends without unloading (a plugin host that crashed or was killed).
   std::error_code ignored;
   std::filesystem::remove(copy_, ignored);
 }
+
+SharedLibrary::~SharedLibrary() = default;
 
 void* SharedLibrary::symbol(const char* name) const {
   return ::dlsym(library_->native(), name);

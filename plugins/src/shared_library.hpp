@@ -11,7 +11,7 @@ namespace requip::plugins::detail {
 
 // A plugin library, loaded RTLD_LOCAL from a private copy: the dynamic loader dedups by
 // path, so loading the same file name again after it changed would return the old code.
-// The copy is removed when the library is unloaded.
+// The copy is removed as soon as it is mapped.
 class SharedLibrary {
  public:
   // Throws PluginError naming the file if it cannot be copied or loaded.

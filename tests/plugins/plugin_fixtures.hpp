@@ -3,6 +3,15 @@
 #include <filesystem>
 #include <string>
 
+#include "requip/plugins/isolation.hpp"
+
+// Runs the test case once per isolation mode, naming the mode in any failure: every plugin
+// behaviour holds in process and out of process alike.
+#define REQUIP_EACH_ISOLATION(name)                                                          \
+  const requip::plugins::Isolation name =                                                    \
+      GENERATE(requip::plugins::Isolation::in_process, requip::plugins::Isolation::process); \
+  INFO("plugins run " << requip::plugins::to_string(name))
+
 namespace requip::test {
 
 // The .so of a test plugin built by this build (tests/plugins/fixtures), e.g. "no_op".

@@ -15,7 +15,8 @@ using Lines = std::vector<std::string>;
 
 TEST_CASE("plugin ABI: a plugin built against 1.0, with the 1.0 descriptor, loads and answers",
           "[plugins][abi][follow-up]") {
-  const auto plugin = load_plugin(fixture_plugin("abi_1_0"));
+  REQUIP_EACH_ISOLATION(isolation);
+  const auto plugin = load_plugin(fixture_plugin("abi_1_0"), isolation);
   CHECK(plugin.info().abi_major == 1);
   CHECK(plugin.info().abi_minor == 0);
   CHECK(plugin.descriptor().struct_size == REQUIP_PLUGIN_DESCRIPTOR_SIZE_1_0);
@@ -31,11 +32,12 @@ TEST_CASE(
     "plugin ABI: a plugin built against this minor asks a follow-up and gets the next "
     "input first",
     "[plugins][abi][follow-up]") {
-  const auto plugin = load_plugin(fixture_plugin("asks"));
+  REQUIP_EACH_ISOLATION(isolation);
+  const auto plugin = load_plugin(fixture_plugin("asks"), isolation);
   CHECK(plugin.info().abi_minor == REQUIP_PLUGIN_ABI_MINOR);
   Brain brain;
   brain.add(plugin.create());
-  brain.add(load_plugin(fixture_plugin("abi_1_0")).create());
+  brain.add(load_plugin(fixture_plugin("abi_1_0"), isolation).create());
 
   SECTION("its answer goes to it, not to the skill that would otherwise take it") {
     CHECK(brain.converse("ask me").lines == Lines{"What is your name?"});

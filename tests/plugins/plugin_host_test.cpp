@@ -47,12 +47,13 @@ std::string joined(const std::vector<std::string>& lines) {
 
 TEST_CASE("plugin host: a rescan loads every library and reports the refused ones",
           "[plugins][host]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   std::ofstream(folder / "garbage.so") << "not a library";
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}, false});
+  PluginHost host(*agent, {{{folder.path(), isolation}}, false});
 
   const auto report = host.rescan();
   CHECK(said(brain.converse("tally")) == "1 1.0.0");  // the agent keeps serving
@@ -66,10 +67,11 @@ TEST_CASE("plugin host: a rescan loads every library and reports the refused one
 }
 
 TEST_CASE("plugin host: a library dropped into the folder is loaded live", "[plugins][host]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}});
+  PluginHost host(*agent, {{{folder.path(), isolation}}});
   host.rescan();
   CHECK_FALSE(brain.has("tally"));
 
@@ -86,11 +88,12 @@ TEST_CASE("plugin host: a library dropped into the folder is loaded live", "[plu
 
 TEST_CASE("plugin host: a replaced library swaps in with the state handed over",
           "[plugins][host]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}});
+  PluginHost host(*agent, {{{folder.path(), isolation}}});
   host.rescan();
   brain.converse("tally");
   brain.converse("tally");
@@ -101,11 +104,12 @@ TEST_CASE("plugin host: a replaced library swaps in with the state handed over",
 }
 
 TEST_CASE("plugin host: an invalid library keeps the previous version serving", "[plugins][host]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}});
+  PluginHost host(*agent, {{{folder.path(), isolation}}});
   host.rescan();
   CHECK(said(brain.converse("tally")) == "1 1.0.0");
 
@@ -127,11 +131,12 @@ TEST_CASE("plugin host: an invalid library keeps the previous version serving", 
 }
 
 TEST_CASE("plugin host: deleting the library unloads the skill", "[plugins][host]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}});
+  PluginHost host(*agent, {{{folder.path(), isolation}}});
   host.rescan();
   REQUIRE(brain.has("tally"));
 
@@ -144,11 +149,12 @@ TEST_CASE("plugin host: deleting the library unloads the skill", "[plugins][host
 
 TEST_CASE("plugin host: live replace under load loses no turn and keeps the state",
           "[plugins][host][reload]") {
+  REQUIP_EACH_ISOLATION(isolation);
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v1"), folder / "tally.so");
   auto agent = std::make_shared<requip::Agent>();
   Brain brain(agent, "local");
-  PluginHost host(*agent, {{folder.path()}});
+  PluginHost host(*agent, {{{folder.path(), isolation}}});
   host.rescan();
 
   // The turn thread owns the brain: it applies swaps between turns, as the REPL does.

@@ -22,9 +22,10 @@ std::string said(const requip::Reply& reply) {
 }  // namespace
 
 TEST_CASE("plugin skill: a plugin is loaded, answers, and is unloaded", "[plugins][skill]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
   {
-    auto plugin = load_plugin(fixture_plugin("tally_v1"));
+    auto plugin = load_plugin(fixture_plugin("tally_v1"), isolation);
     brain.add(plugin.create());
   }
   CHECK(brain.skill("tally")->description() == "counts the turns it answered");
@@ -37,9 +38,10 @@ TEST_CASE("plugin skill: a plugin is loaded, answers, and is unloaded", "[plugin
 
 TEST_CASE("plugin skill: an algorithm keeps its library loaded after the skill is gone",
           "[plugins][skill]") {
+  REQUIP_EACH_ISOLATION(isolation);
   std::optional<requip::Algorithm> algorithm;
   {
-    auto skill = load_plugin(fixture_plugin("tally_v1")).create();
+    auto skill = load_plugin(fixture_plugin("tally_v1"), isolation).create();
     algorithm = skill->input(requip::Stimulus{"count slowly", {}, {}});
   }  // the last skill and plugin handles are gone
   REQUIRE(algorithm);
@@ -51,10 +53,11 @@ TEST_CASE("plugin skill: an algorithm keeps its library loaded after the skill i
 
 TEST_CASE("plugin skill: memory, emotion and the brain's skills reach the host",
           "[plugins][skill]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  auto plugin = load_plugin(fixture_plugin("tally_v1"));
+  auto plugin = load_plugin(fixture_plugin("tally_v1"), isolation);
   brain.add(plugin.create({3, [&brain] { return brain.skills(); }, nullptr}));
-  brain.add(load_plugin(fixture_plugin("no_op")).create());
+  brain.add(load_plugin(fixture_plugin("no_op"), isolation).create());
 
   CHECK(said(brain.converse("remember the milk")) == "noted");
   // Kept under the conversation's user: another user's tally never sees it.
@@ -66,9 +69,10 @@ TEST_CASE("plugin skill: memory, emotion and the brain's skills reach the host",
 
 TEST_CASE("plugin skill: a no-op plugin answers nothing and the brain keeps serving",
           "[plugins][skill]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(load_plugin(fixture_plugin("no_op")).create());
-  brain.add(load_plugin(fixture_plugin("tally_v1")).create());
+  brain.add(load_plugin(fixture_plugin("no_op"), isolation).create());
+  brain.add(load_plugin(fixture_plugin("tally_v1"), isolation).create());
   auto reply = brain.converse("tally");
   CHECK(reply.skill == "tally");
   CHECK(reply.notices.empty());
@@ -76,11 +80,12 @@ TEST_CASE("plugin skill: a no-op plugin answers nothing and the brain keeps serv
 
 TEST_CASE("plugin skill: a throwing plugin is contained, then quarantined after N failures",
           "[plugins][skill][quarantine]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
   const auto file = fixture_plugin("input_throws");
-  auto thrower = load_plugin(file).create({3, {}, nullptr});
+  auto thrower = load_plugin(file, isolation).create({3, {}, nullptr});
   brain.add(thrower);
-  brain.add(load_plugin(fixture_plugin("tally_v1")).create());
+  brain.add(load_plugin(fixture_plugin("tally_v1"), isolation).create());
 
   for (int turn = 1; turn <= 2; ++turn) {
     auto reply = brain.converse("tally");
@@ -142,9 +147,10 @@ TEST_CASE(
     "plugin skill: memory that is unavailable makes the turn unavailable, not the plugin "
     "faulty",
     "[plugins][skill][quarantine]") {
+  REQUIP_EACH_ISOLATION(isolation);
   auto memento = std::make_shared<UnreachableMemento>();
   Brain brain(memento);
-  auto tally = load_plugin(fixture_plugin("tally_v1")).create({1, {}, nullptr});
+  auto tally = load_plugin(fixture_plugin("tally_v1"), isolation).create({1, {}, nullptr});
   brain.add(tally);
   for (int turn = 0; turn < 3; ++turn) {
     auto reply = brain.converse("remember the milk");

@@ -33,18 +33,48 @@ TEST_CASE("requip plugins check: a plugin that cannot create its skill is refuse
   CHECK_THAT(result.err, Catch::Contains("on_create failed: its model file is missing"));
 }
 
-TEST_CASE("requip plugins list: bundled and user plugins with version, ABI, state and file",
-          "[cli][plugins]") {
+TEST_CASE(
+    "requip plugins check: a plugin that crashes while checked is refused, and the check "
+    "survives to say so",
+    "[cli][plugins][isolation]") {
+  auto result = run_requip({"plugins", "check", fixture_plugin("aborts_in_create").string()});
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.err,
+             Catch::StartsWith("refused: plugin ") && Catch::Contains("crashed with SIGABRT"));
+}
+
+TEST_CASE(
+    "requip plugins list: bundled and user plugins with version, ABI, isolation, state and file",
+    "[cli][plugins]") {
   requip::test::TempDir folder;
   std::filesystem::copy_file(fixture_plugin("tally_v2"), folder / "tally.so");
   std::ofstream(folder / "broken.so") << "garbage";
-  auto result = run_requip({"plugins", "list", "--plugins", folder.path().string()});
-  CHECK(result.exit_code == 0);
-  CHECK_THAT(result.out,
-             Catch::Matches("(.|\n)*parrot +1\\.1\\.0 +1\\.2 +ok +\\S+parrot\\.so\n(.|\n)*"));
-  CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.2   ok          " +
-                                         (folder / "tally.so").string()));
-  CHECK_THAT(result.out, Catch::Contains("refused     plugin " + (folder / "broken.so").string()));
+
+  SECTION("the user's plugins run out of process by default, the bundled ones in process") {
+    auto result = run_requip({"plugins", "list", "--plugins", folder.path().string()});
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Matches("(.|\n)*parrot +1\\.1\\.0 +1\\.2 +inprocess +ok "
+                                          "+\\S+parrot\\.so\n(.|\n)*"));
+    CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.2   process    ok          " +
+                                           (folder / "tally.so").string()));
+    CHECK_THAT(result.out,
+               Catch::Contains("-          refused     plugin " + (folder / "broken.so").string()));
+  }
+  SECTION("--isolation inprocess runs them in process") {
+    auto result = run_requip(
+        {"plugins", "list", "--plugins", folder.path().string(), "--isolation", "inprocess"});
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Catch::Contains("tally        2.0.0    1.2   inprocess  ok          " +
+                                           (folder / "tally.so").string()));
+  }
+}
+
+TEST_CASE("requip plugins list: an unknown --isolation is one line naming the choices",
+          "[cli][plugins]") {
+  auto result = run_requip({"plugins", "list", "--isolation", "sandbox"});
+  CHECK(result.exit_code != 0);
+  CHECK_THAT(result.err, Catch::Contains("--isolation") && Catch::Contains("process") &&
+                             Catch::Contains("inprocess"));
 }
 
 TEST_CASE("requip plugins list: a missing --plugins folder is one line naming it and the fix",

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "requip/core/follow_up.hpp"
 #include "requip/core/heart.hpp"
@@ -35,12 +36,18 @@ class Kokoro {
   std::optional<FollowUp> take_follow_up() { return std::exchange(follow_up_, std::nullopt); }
   void cancel_follow_up() { follow_up_.reset(); }
 
+  // What the conversation should be told that is no skill's answer (a plugin restarted, and
+  // what it held in memory lost): shown with the turn's notices.
+  void notify(std::string notice) { notices_.push_back(std::move(notice)); }
+  std::vector<std::string> take_notices() { return std::exchange(notices_, {}); }
+
  private:
   std::shared_ptr<Memento> memento_;
   std::string user_;
   Heart heart_;
   std::string emotion_;
   std::optional<FollowUp> follow_up_;
+  std::vector<std::string> notices_;
 };
 
 }  // namespace requip

@@ -11,11 +11,12 @@
 #include "requip/core/skill.hpp"
 #include "requip/core/skill_factory.hpp"
 #include "requip/plugin_abi.h"
+#include "requip/plugins/isolation.hpp"
 
 namespace requip::plugins {
 
 namespace detail {
-class SharedLibrary;
+class PluginCode;
 }
 
 class PluginSkill;
@@ -62,12 +63,16 @@ struct SkillPolicy {
 };
 
 // A library that passed every check: the ABI version, the descriptor's size, the host
-// version and the hooks. It stays loaded while this object, or any skill or algorithm
-// created from it, is alive.
+// version and the hooks. It stays loaded (in process, or in its host process) while this
+// object, or any skill or algorithm created from it, is alive.
 class LoadedPlugin {
  public:
   const PluginInfo& info() const { return info_; }
-  const requip_plugin_descriptor& descriptor() const { return *descriptor_; }
+  Isolation isolation() const;
+  // The hooks as this host's ABI lays them out: the plugin's own in process, calls to its
+  // host process out of process. A hook the plugin lacks is NULL.
+  const requip_plugin_descriptor& descriptor() const;
+  const detail::PluginCode& code() const { return *code_; }
 
   // A new skill instance. Throws PluginError naming the file if the plugin fails to create it.
   std::shared_ptr<PluginSkill> create(SkillPolicy policy = {}) const;
@@ -76,18 +81,17 @@ class LoadedPlugin {
   SkillFactory factory(SkillPolicy policy) const;
 
  private:
-  friend LoadedPlugin load_plugin(const std::filesystem::path& file);
-  LoadedPlugin(std::shared_ptr<detail::SharedLibrary> library,
-               const requip_plugin_descriptor* descriptor, PluginInfo info);
+  friend LoadedPlugin load_plugin(const std::filesystem::path&, Isolation, ProcessLimits);
+  LoadedPlugin(std::shared_ptr<const detail::PluginCode> code, PluginInfo info);
 
-  std::shared_ptr<detail::SharedLibrary> library_;
-  // The host's copy, laid out as this host's ABI: hooks an older plugin lacks are NULL.
-  std::shared_ptr<const requip_plugin_descriptor> descriptor_;
+  std::shared_ptr<const detail::PluginCode> code_;
   PluginInfo info_;
 };
 
-// Loads and checks a plugin file, creating nothing. Throws PluginError with a one-line
-// reason naming the file (both versions for a version mismatch).
-LoadedPlugin load_plugin(const std::filesystem::path& file);
+// Loads and checks a plugin file, creating nothing: in this process, or in a host process
+// started for it. Throws PluginError with a one-line reason naming the file (both versions
+// for a version mismatch).
+LoadedPlugin load_plugin(const std::filesystem::path& file,
+                         Isolation isolation = Isolation::in_process, ProcessLimits limits = {});
 
 }  // namespace requip::plugins

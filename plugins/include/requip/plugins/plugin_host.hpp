@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "requip/core/agent.hpp"
+#include "requip/plugins/isolation.hpp"
 #include "requip/plugins/loaded_plugin.hpp"
 #include "requip/plugins/plugin_skill.hpp"
 
@@ -18,18 +19,28 @@ namespace detail {
 class FolderWatcher;
 }
 
+// A folder of plugins, and where the plugins in it run.
+struct PluginFolder {
+  PluginFolder(std::filesystem::path path, Isolation isolation = Isolation::in_process)
+      : path(std::move(path)), isolation(isolation) {}
+  std::filesystem::path path;
+  Isolation isolation;
+};
+
 struct PluginHostOptions {
   // Scanned in order: a plugin in a later folder replaces a same-named one from an earlier.
-  std::vector<std::filesystem::path> folders;
+  std::vector<PluginFolder> folders;
   // Reload live when a library in a folder is written, renamed in, or deleted.
   bool watch = true;
   int quarantine_after = 3;
+  ProcessLimits limits{};  // of the host processes of plugins run out of process
 };
 
 // One plugin file as the host sees it.
 struct PluginStatus {
   std::filesystem::path file;
   std::optional<PluginInfo> info;  // set while the file's skill is serving
+  Isolation isolation = Isolation::in_process;
   bool quarantined = false;
   std::string problem;  // why the file was refused; the previous version, if any, still serves
 };
@@ -58,7 +69,7 @@ class PluginHost {
   std::vector<std::string> apply_pending();
 
   std::vector<PluginStatus> status() const;
-  const std::vector<std::filesystem::path>& folders() const { return options_.folders; }
+  const std::vector<PluginFolder>& folders() const { return options_.folders; }
 
  private:
   struct Prepared {
@@ -74,6 +85,7 @@ class PluginHost {
   };
 
   Prepared prepare(const std::filesystem::path& file) const;
+  Isolation isolation_of(const std::filesystem::path& file) const;
   void apply(Prepared prepared, std::vector<std::string>& report);
   void unload(const std::filesystem::path& file, std::vector<std::string>& report);
 

@@ -48,6 +48,8 @@ class PluginSkill final : public Skill {
     void operator()(requip_plugin_instance* instance) const;
   };
 
+  // Has an instance, and is not quarantined: a quarantined plugin is called no more.
+  bool callable() const { return instance_ && !quarantined(); }
   std::optional<Algorithm> settle(const char* hook, requip_status status, const std::string& error,
                                   requip_answer answer);
   // Counts a failure; returns the line that reports it (saying so when it quarantines).

@@ -84,6 +84,7 @@ class IsolatedCode final : public PluginCode {
   void notify(std::uint64_t generation, const Message& request) const;
 
  private:
+  PluginInfo describe(const Message& answer);
   std::optional<Host> running(std::string& why_not) const;
   std::optional<Host> current() const;
   std::optional<Message> call_in(const Host& host, Message request, requip_host_context* context,
@@ -154,6 +155,21 @@ Message answer_callback(requip_host_context* context, const Message& callback) {
                                               callback.at("timeout_ms").get<std::uint32_t>())}};
   }
   return {{"ok", false}};
+}
+
+// Whether an answer's fields have the types the hooks below read: the host runs the plugin's
+// code, which may have written anything on its channel.
+bool well_formed(const Message& answer) {
+  for (const auto& [key, value] : answer.items()) {
+    const bool fits = key == "status" || key == "priority"   ? value.is_number_integer()
+                      : key == "algorithm" || key == "steps" ? value.is_number_unsigned()
+                      : key == "error" || key == "state" || key == "line" ? value.is_string()
+                      : key == "abort"                                    ? value.is_boolean()
+                      : key == "first" ? value.is_object() && well_formed(value)
+                                       : true;
+    if (!fits) return false;
+  }
+  return true;
 }
 
 // The hooks a PluginSkill calls: each one a call to the host.
@@ -282,26 +298,34 @@ PluginInfo IsolatedCode::describe() {
     throw PluginError(file_,
                       fmt::format("its host process {} while loading it", host->process->ended()));
   }
-  if (!answer->value("ok", false)) throw PluginError(file_, answer->value("error", std::string()));
+  try {
+    return describe(*answer);
+  } catch (const nlohmann::json::exception&) {
+    throw PluginError(file_, "its host process described it in a malformed answer");
+  }
+}
+
+PluginInfo IsolatedCode::describe(const Message& answer) {
+  if (!answer.at("ok").get<bool>()) throw PluginError(file_, answer.at("error").get<std::string>());
   PluginInfo info;
   info.file = file_;
-  info.name = answer->at("name").get<std::string>();
-  info.version = answer->at("version").get<std::string>();
-  info.description = answer->at("description").get<std::string>();
-  info.examples = answer->at("examples").get<std::vector<std::string>>();
-  info.min_host_version = answer->at("min_host_version").get<std::string>();
-  info.kind = answer->at("kind").get<int>() == REQUIP_SKILL_CONTINUOUS ? SkillKind::continuous
-                                                                       : SkillKind::regular;
-  info.abi_major = answer->at("abi_major").get<std::uint16_t>();
-  info.abi_minor = answer->at("abi_minor").get<std::uint16_t>();
+  info.name = answer.at("name").get<std::string>();
+  info.version = answer.at("version").get<std::string>();
+  info.description = answer.at("description").get<std::string>();
+  info.examples = answer.at("examples").get<std::vector<std::string>>();
+  info.min_host_version = answer.at("min_host_version").get<std::string>();
+  info.kind = answer.at("kind").get<int>() == REQUIP_SKILL_CONTINUOUS ? SkillKind::continuous
+                                                                      : SkillKind::regular;
+  info.abi_major = answer.at("abi_major").get<std::uint16_t>();
+  info.abi_minor = answer.at("abi_minor").get<std::uint16_t>();
 
-  hooks_.struct_size = answer->at("descriptor_size").get<std::uint32_t>();
+  hooks_.struct_size = answer.at("descriptor_size").get<std::uint32_t>();
   hooks_.abi_major = info.abi_major;
   hooks_.abi_minor = info.abi_minor;
   hooks_.on_destroy = &remote_destroy;
   hooks_.on_algorithm_step = &remote_step;
   hooks_.on_algorithm_destroy = &remote_algorithm_destroy;
-  for (const auto& hook : answer->at("hooks")) {
+  for (const auto& hook : answer.at("hooks")) {
     const std::string& name = hook.get_ref<const std::string&>();
     if (name == "on_attach") hooks_.on_attach = &remote_attach;
     if (name == "on_detach") hooks_.on_detach = &remote_detach;
@@ -410,6 +434,10 @@ std::optional<Message> IsolatedCode::call_in(const Host& host, Message request,
   if (context->kokoro) request["emotion"] = context->kokoro->emotion();
   auto answer = host.process->call(
       request, [context](const Message& callback) { return answer_callback(context, callback); });
+  if (answer && !well_formed(*answer)) {
+    host.process->kill("was killed: it sent a malformed answer");
+    answer.reset();
+  }
   if (!answer) error->value = lost(host);
   return answer;
 }

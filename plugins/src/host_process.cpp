@@ -235,6 +235,9 @@ std::optional<protocol::Message> HostProcess::call(
       case protocol::ReadEnd::timed_out:
         kill("was killed: it did not answer in time");
         return std::nullopt;
+      case protocol::ReadEnd::malformed:
+        kill("was killed: it wrote something other than the protocol on its channel");
+        return std::nullopt;
       case protocol::ReadEnd::read:
         break;
     }

@@ -103,11 +103,11 @@ ReadEnd read_frame(int fd, Message& message, std::optional<Clock::time_point> de
   }
   const std::uint32_t size = header[0] | (header[1] << 8) | (header[2] << 16) |
                              (static_cast<std::uint32_t>(header[3]) << 24);
-  if (size > max_frame_bytes) return ReadEnd::closed;
+  if (size > max_frame_bytes) return ReadEnd::malformed;
   std::string body(size, '\0');
   if (auto end = read_exactly(fd, body.data(), size, deadline); end != ReadEnd::read) return end;
   message = Message::from_msgpack(body, true, false);
-  return message.is_discarded() || !message.is_object() ? ReadEnd::closed : ReadEnd::read;
+  return message.is_discarded() || !message.is_object() ? ReadEnd::malformed : ReadEnd::read;
 }
 
 }  // namespace requip::plugins::protocol

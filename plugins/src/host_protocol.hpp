@@ -69,10 +69,10 @@ constexpr std::chrono::microseconds awake_between_calls{50};
 // Writes one frame. False if the peer is gone.
 bool write_frame(int fd, const Message& message);
 
-enum class ReadEnd { read, closed, timed_out };
+enum class ReadEnd { read, closed, timed_out, malformed };
 
-// Reads one frame into `message`, waiting until `deadline` when one is given. A malformed
-// frame reads as `closed`: nothing after it can be trusted. With `spin`, it polls without
+// Reads one frame into `message`, waiting until `deadline` when one is given. After a
+// `malformed` frame nothing on the channel can be trusted. With `spin`, it polls without
 // sleeping for that long first: an answer due within microseconds is then read without the
 // cost of waking a sleeping thread, which on a virtual machine is most of a round trip.
 ReadEnd read_frame(int fd, Message& message, std::optional<Clock::time_point> deadline = {},

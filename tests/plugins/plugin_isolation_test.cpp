@@ -155,6 +155,16 @@ TEST_CASE("out of process: a plugin that aborts while making an instance is refu
   CHECK(brain.converse("tally").lines == Lines{"1 1.0.0"});
 }
 
+TEST_CASE("out of process: a plugin that writes into the protocol ends its host, not the agent",
+          "[plugins][isolation]") {
+  SharedAgent shared("misbehaves");
+  const auto reply = shared.alice.converse("scribble");
+  CHECK_FALSE(reply.answered());
+  CHECK_THAT(all_of(reply.notices),
+             Catch::Contains("wrote something other than the protocol on its channel"));
+  CHECK(shared.alice.converse("count").lines == Lines{"counted 1"});
+}
+
 TEST_CASE("out of process: a plugin that exits when attached costs turns, not the agent",
           "[plugins][isolation]") {
   SharedAgent shared("exits_on_attach");

@@ -62,8 +62,9 @@ std::int64_t now_ms() {
 }  // namespace
 
 TEST_CASE("clock plugin: tells the time and the date", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   for (const char* asked : {"what time is it", "what's the time", "tell me the time"}) {
     CAPTURE(asked);
     CHECK_THAT(answer(brain, asked)[0], Catch::Matches("It is \\d\\d:\\d\\d\\."));
@@ -80,6 +81,7 @@ TEST_CASE("clock plugin: tells the time and the date", "[plugins][clock]") {
 
 TEST_CASE("clock plugin: a timer takes its duration in digits or words, before or after 'timer'",
           "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   const std::vector<std::pair<std::string, std::string>> said{
       {"set a timer for 5 minutes", "Timer set for 5 minutes."},
       {"start a 30 second timer", "Timer set for 30 seconds."},
@@ -96,15 +98,16 @@ TEST_CASE("clock plugin: a timer takes its duration in digits or words, before o
   };
   for (const auto& [asked, answered] : said) {
     Brain brain;
-    brain.add(bundled_skill("clock", brain));
+    brain.add(bundled_skill("clock", brain, isolation));
     CHECK(answer(brain, asked) == std::vector<std::string>{answered});
   }
 }
 
 TEST_CASE("clock plugin: a timer without a duration asks for how long, and the answer sets it",
           "[plugins][clock][follow-up]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "set a timer") == std::vector<std::string>{"For how long?"});
   SECTION("a duration answers the question") {
     CHECK(answer(brain, "ten minutes") == std::vector<std::string>{"Timer set for 10 minutes."});
@@ -117,8 +120,9 @@ TEST_CASE("clock plugin: a timer without a duration asks for how long, and the a
 }
 
 TEST_CASE("clock plugin: a reminder arrives through a tick once it is due", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "remind me in 1 second to stretch") ==
         std::vector<std::string>{"I will remind you in 1 second: stretch."});
   CHECK(brain.tick().lines.empty());  // not yet due
@@ -128,8 +132,9 @@ TEST_CASE("clock plugin: a reminder arrives through a tick once it is due", "[pl
 }
 
 TEST_CASE("clock plugin: a reminder's task may come before or after its time", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "remind me to stretch in 10 minutes") ==
         std::vector<std::string>{"I will remind you in 10 minutes: stretch."});
   CHECK(answer(brain, "remind me in 10 minutes to stretch") ==
@@ -149,8 +154,9 @@ TEST_CASE("clock plugin: a reminder's task may come before or after its time", "
 
 TEST_CASE("clock plugin: an alarm rings at the next time the clock shows, and says when that is",
           "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   const std::vector<std::tuple<std::string, int, int>> said{
       {"set an alarm for 7am", 7, 0},
       {"set an alarm for 7:30 pm", 19, 30},
@@ -174,8 +180,9 @@ TEST_CASE("clock plugin: an alarm rings at the next time the clock shows, and sa
 }
 
 TEST_CASE("clock plugin: a due alarm says its time through a tick", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   const std::string set = answer(brain, "wake me up in 1 second")[0];
   std::smatch face;
   REQUIRE(std::regex_match(set, face, std::regex(R"(Alarm set for (\d\d:\d\d) \(in 1 s\)\.)")));
@@ -186,8 +193,9 @@ TEST_CASE("clock plugin: a due alarm says its time through a tick", "[plugins][c
 
 TEST_CASE("clock plugin: the list numbers what is pending with its kind, time left and message",
           "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "list my timers") ==
         std::vector<std::string>{"No timers, alarms or reminders are pending."});
   answer(brain, "remind me in 10 minutes to stretch");
@@ -207,8 +215,9 @@ TEST_CASE("clock plugin: the list numbers what is pending with its kind, time le
 
 TEST_CASE("clock plugin: cancelling says what was cancelled, by kind, by number or all at once",
           "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "cancel the timer") ==
         std::vector<std::string>{"There is nothing to cancel."});
   answer(brain, "set a timer for 5 minutes");
@@ -246,14 +255,16 @@ TEST_CASE("clock plugin: cancelling says what was cancelled, by kind, by number 
 }
 
 TEST_CASE("clock plugin: pending items are handed over to a replacement", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("clock", brain));
+  brain.add(bundled_skill("clock", brain, isolation));
   CHECK(answer(brain, "set a timer for 5 minutes") ==
         std::vector<std::string>{"Timer set for 5 minutes."});
   answer(brain, "remind me in 10 minutes to call Mum");
   const std::string face = face_in(210);
   answer(brain, "set an alarm for " + face);
-  brain.add(bundled_skill("clock", brain));  // a live swap: state goes through save/restore
+  brain.add(
+      bundled_skill("clock", brain, isolation));  // a live swap: state goes through save/restore
   const auto listed = answer(brain, "list my timers");
   REQUIRE(listed.size() == 3);
   CHECK_THAT(listed[0], Catch::StartsWith("1. timer (5 minutes), "));
@@ -262,9 +273,10 @@ TEST_CASE("clock plugin: pending items are handed over to a replacement", "[plug
 }
 
 TEST_CASE("clock plugin: takes over the state version 1.0.0 handed over", "[plugins][clock]") {
+  REQUIP_EACH_ISOLATION(isolation);
   // 1.0.0 saved "<due_ms>\t<what to say when due>" per item, without a kind.
   Brain brain;
-  auto clock = bundled_skill("clock", brain);
+  auto clock = bundled_skill("clock", brain, isolation);
   const std::int64_t now = now_ms();
   clock->restore_state(std::to_string(now + 300'000) + "\tTimer done: 5 minutes.\n" +
                        std::to_string(now - 1) + "\tReminder: stretch\n");

@@ -8,8 +8,9 @@ using requip::test::answer;
 using requip::test::bundled_skill;
 
 TEST_CASE("notes plugin: takes, lists and deletes notes", "[plugins][notes]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("notes", brain));
+  brain.add(bundled_skill("notes", brain, isolation));
   CHECK(answer(brain, "list my notes") == std::vector<std::string>{"You have no notes."});
   answer(brain, "take a note buy milk");
   answer(brain, "note: call Mum");
@@ -23,8 +24,9 @@ TEST_CASE("notes plugin: takes, lists and deletes notes", "[plugins][notes]") {
 
 TEST_CASE("notes plugin: \"take a note\" alone asks what the note should say",
           "[plugins][notes][follow-up]") {
+  REQUIP_EACH_ISOLATION(isolation);
   Brain brain;
-  brain.add(bundled_skill("notes", brain));
+  brain.add(bundled_skill("notes", brain, isolation));
   CHECK(answer(brain, "take a note") == std::vector<std::string>{"What should the note say?"});
   CHECK(answer(brain, "list my notes") == std::vector<std::string>{"Noted (1 in total)."});
   CHECK(answer(brain, "list my notes") ==
@@ -33,14 +35,15 @@ TEST_CASE("notes plugin: \"take a note\" alone asks what the note should say",
 
 TEST_CASE("notes plugin: notes live in the memento, so another brain sharing it sees them",
           "[plugins][notes]") {
+  REQUIP_EACH_ISOLATION(isolation);
   auto memento = std::make_shared<requip::InMemoryMemento>();
   {
     Brain first(memento);
-    first.add(bundled_skill("notes", first));
+    first.add(bundled_skill("notes", first, isolation));
     answer(first, "take a note water the plants");
   }
   Brain second(memento);
-  second.add(bundled_skill("notes", second));
+  second.add(bundled_skill("notes", second, isolation));
   CHECK(answer(second, "list my notes") ==
         std::vector<std::string>{"You have 1 note:", "1. water the plants"});
 }

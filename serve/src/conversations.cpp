@@ -286,6 +286,11 @@ class Conversations::State : public std::enable_shared_from_this<State> {
     }
     if (!job->settled) run(*conversation, *hooks, job);
     {
+      // Ended before it is counted out, so that stop() never takes it for one still stuck.
+      std::lock_guard lock(conversation->mutex);
+      conversation->current.reset();
+    }
+    {
       std::lock_guard lock(mutex_);
       if (--turns_running_ == 0) turns_ended_.notify_all();
     }

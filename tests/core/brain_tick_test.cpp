@@ -7,7 +7,7 @@ using namespace requip;
 using requip::test::answering;
 using requip::test::ScriptedSkill;
 
-TEST_CASE("brain: a turn runs every step of its answer; continuous skills act between turns",
+TEST_CASE("brain: a turn runs every step of its answer, and continuous skills act between turns",
           "[core][brain][continuous]") {
   Brain brain;
   auto reminder = std::make_shared<ScriptedSkill>("reminder", SkillKind::continuous);

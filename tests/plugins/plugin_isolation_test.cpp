@@ -70,7 +70,7 @@ class KeptLog {
 }  // namespace
 
 TEST_CASE(
-    "out of process: a plugin that segfaults costs its turn; other conversations answer, and "
+    "out of process: a plugin that segfaults costs its turn: other conversations answer, and "
     "the next call runs on a restarted host",
     "[plugins][isolation]") {
   SharedAgent shared("misbehaves");

@@ -77,7 +77,7 @@ TEST_CASE("phrasing: small talk gets small talk", "[router][e2e]") {
         "them.\n");
 }
 
-TEST_CASE("phrasing: a skill that declines passes the input on; the reply and /why name it",
+TEST_CASE("phrasing: a skill that declines passes the input on, and the reply and /why name it",
           "[router][e2e]") {
   // The equipped calculator is asked first; it has nothing to say to "say hello".
   CHECK_THAT(chat("/equip calculator\nsay hello\n/why\n"),

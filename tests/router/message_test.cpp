@@ -5,7 +5,7 @@
 using namespace requip::router;
 using requip::memory::Verdict;
 
-TEST_CASE("message: the trigger as prefix or suffix is a request; the key is the rest",
+TEST_CASE("message: the trigger as prefix or suffix is a request, and the key is the rest",
           "[router][message]") {
   MessageClassifier classifier;
   for (const char* text : {"please set an alarm", "Set an alarm, please!", "PLEASE set an alarm"}) {

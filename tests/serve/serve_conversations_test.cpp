@@ -140,9 +140,12 @@ TEST_CASE(
 TEST_CASE(
     "serve: a plugin replaced while 32 conversations talk loses no turn and keeps each one's state",
     "[serve][e2e][conversations][reload]") {
+  const std::string isolation = GENERATE("process", "inprocess");
+  INFO("--isolation " << isolation);
   requip::test::TempDir plugins;
   std::filesystem::copy_file(test_plugin("tally_v1"), plugins / "tally.so");
-  requip::test::ServeProcess server({"--no-router", "--plugins", plugins.path().string()});
+  requip::test::ServeProcess server(
+      {"--no-router", "--plugins", plugins.path().string(), "--isolation", isolation});
   const auto port = server.port();
 
   constexpr int conversations = 32;

@@ -174,21 +174,7 @@ HostProcess::HostProcess(Options options) : options_(std::move(options)) {
 HostProcess::~HostProcess() {
   for (auto& channel : channels_)
     ::close(channel.fd);  // the host exits when its channels close
-  {
-    std::lock_guard lock(exit_mutex_);
-    if (!ended_) {
-      int status = 0;
-      pid_t reaped = 0;
-      // A host busy in a hook does not see them close: it gets a moment, then the signal.
-      for (int wait = 0; wait < 50 && (reaped = ::waitpid(pid_, &status, WNOHANG)) == 0; ++wait)
-        ::usleep(1000);
-      if (reaped == 0) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-      }
-      untrack(pid_);
-    }
-  }
+  ended();  // reaps it: a host busy in a hook, which does not see them close, is killed
   const std::uint64_t stop = 1;
   [[maybe_unused]] auto written = ::write(stop_output_, &stop, sizeof stop);
   output_.join();
@@ -272,7 +258,7 @@ std::string HostProcess::ended() {
   if (ended_) return *ended_;
   int status = 0;
   pid_t reaped = 0;
-  // Its channel closed, so it is ending: wait for the status, and make sure of it.
+  // Its channels closed, so it is ending: a moment for its status, then the signal.
   for (int wait = 0; wait < 500 && (reaped = ::waitpid(pid_, &status, WNOHANG)) == 0; ++wait)
     ::usleep(200);
   if (reaped == 0) {

@@ -159,6 +159,11 @@ class Conversations::State : public std::enable_shared_from_this<State> {
     return conversations_.size();
   }
 
+  std::size_t turns_running() const {
+    std::lock_guard lock(mutex_);
+    return turns_running_;
+  }
+
   const std::shared_ptr<Agent>& agent() const { return agent_; }
 
   void run_turns_on(TurnThreads threads) {
@@ -425,6 +430,10 @@ std::vector<SkillSummary> Conversations::skills() const {
 
 void Conversations::run_turns_on(TurnThreads threads) {
   state_->run_turns_on(std::move(threads));
+}
+
+std::size_t Conversations::turns_running() const {
+  return state_->turns_running();
 }
 
 std::vector<std::string> Conversations::stop(std::chrono::milliseconds grace) {

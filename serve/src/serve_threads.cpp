@@ -1,8 +1,10 @@
 #include "serve_threads.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/defer.hpp>
 #include <condition_variable>
+#include <limits>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -87,7 +89,8 @@ struct ServeThreads::State : std::enable_shared_from_this<State> {
   const std::chrono::milliseconds lend_after;
   std::mutex mutex;
   std::condition_variable changed;
-  std::list<Thread> threads;  // a list: each thread keeps the address of its entry
+  std::condition_variable turn_left;  // notified once stopping, as a thread leaves a turn
+  std::list<Thread> threads;          // a list: each thread keeps the address of its entry
   bool stopping = false;
   std::thread watcher;
   static thread_local Thread* current;
@@ -100,7 +103,8 @@ ServeThreads::ServeThreads(boost::asio::io_context& io, unsigned threads,
     : state_(std::make_shared<State>(io, std::max(1u, threads), lend_after)) {}
 
 ServeThreads::~ServeThreads() {
-  stop();
+  // Reached without stop() only when the server failed to start: no turn ever waits here.
+  stop([] { return std::numeric_limits<std::size_t>::max(); });
 }
 
 void ServeThreads::start() {
@@ -119,10 +123,11 @@ void ServeThreads::defer_turn(std::function<void()> turn) {
     self->turn_started_ns = 0;
     std::lock_guard lock(state->mutex);
     if (self->lent) self->retiring = true;  // its place was taken meanwhile
+    if (state->stopping) state->turn_left.notify_all();
   });
 }
 
-std::size_t ServeThreads::stop() {
+std::size_t ServeThreads::stop(const std::function<std::size_t()>& turns_stuck) {
   {
     std::lock_guard lock(state_->mutex);
     if (state_->stopping) return 0;
@@ -133,6 +138,20 @@ std::size_t ServeThreads::stop() {
   state_->io.stop();
   std::size_t left = 0;
   std::unique_lock lock(state_->mutex);
+  // A turn counts itself out before its thread leaves it; detaching a thread in that gap
+  // would let it return into an io_context destroyed under it.
+  const auto in_turn = [this] {
+    return std::count_if(state_->threads.begin(), state_->threads.end(), [](const auto& thread) {
+      return !thread.finished && thread.turn_started_ns != 0;
+    });
+  };
+  if (!state_->turn_left.wait_for(lock, std::chrono::seconds(5), [&] {
+        return static_cast<std::size_t>(in_turn()) <= turns_stuck();
+      })) {
+    requip::detail::library_log().error(
+        "{} serving threads are still inside turns that have ended; they are left running",
+        in_turn());
+  }
   for (auto& thread : state_->threads) {
     if (thread.finished || !thread.thread.joinable()) continue;
     if (thread.turn_started_ns != 0) {

@@ -24,10 +24,11 @@ class ServeThreads {
   void start();
   // Runs `turn` on one of the threads once the current handler returns.
   void defer_turn(std::function<void()> turn);
-  // Stops the io_context and ends the threads. A thread still inside a turn is left running
-  // (detached) and keeps using the io_context: the program should then exit. Returns how
-  // many were left.
-  std::size_t stop();
+  // Stops the io_context and ends the threads. A turn that has ended but whose thread is
+  // still on its way out is waited for: while more threads are inside a turn than
+  // `turns_stuck()` counts. A thread stuck inside a turn is left running (detached) and keeps
+  // using the io_context: the program should then exit. Returns how many were left.
+  std::size_t stop(const std::function<std::size_t()>& turns_stuck);
 
  private:
   struct State;

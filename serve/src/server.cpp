@@ -157,7 +157,7 @@ void Server::run() {
     state.done_changed.wait(lock, [&state] { return state.done; });
   }
   if (state.ender.joinable()) state.ender.join();
-  state.threads.stop();
+  state.threads.stop([&state] { return state.conversations.turns_running(); });
 }
 
 const std::vector<std::string>& Server::stuck_skills() const {

@@ -88,6 +88,8 @@ class Conversations {
   std::optional<std::string> refusal(std::string_view text) const;
 
   std::size_t sessions() const;
+  // Turns inside a skill now; after stop(), the ones still stuck.
+  std::size_t turns_running() const;
   std::vector<SkillSummary> skills() const;
   // Takes no more turns and gives those running up to `grace` to end. Returns the skills
   // that still hold a turn: their threads are left behind, with what they use.

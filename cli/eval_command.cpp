@@ -159,6 +159,11 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--dropout", options->gate.dropout, "dropout while training")
       ->capture_default_str();
+  command
+      ->add_option("--word-weight", options->gate.word_weight,
+                   "a word n-gram's weight against a character n-gram's")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   command->callback([options] { run_router_eval(*options); });
 }
 

@@ -26,6 +26,11 @@ std::uint64_t hash_bytes(std::uint64_t hash, std::string_view bytes) {
   return hash;
 }
 
+constexpr std::uint64_t word_bit = std::uint64_t{1} << 63;
+// Never a word: words hold no '<'.
+constexpr std::string_view text_start = "<s>";
+constexpr std::string_view text_end = "</s>";
+
 // A word n-gram is its words joined by single spaces; a char n-gram is contiguous.
 struct Gram {
   std::uint64_t seed;
@@ -34,6 +39,10 @@ struct Gram {
 };
 
 }  // namespace
+
+bool is_word_ngram(std::uint64_t hash) {
+  return (hash & word_bit) != 0;
+}
 
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> result;
@@ -93,7 +102,9 @@ void Featurizer::each_ngram(std::string_view text, Visit&& visit) const {
     const std::string_view marked(padded.data() + start, end - start);  // "<word>"
     const std::string_view word = marked.substr(1, marked.size() - 2);
     visit(Gram{word_seed, word, {}});
-    if (config_.max_word_ngram >= 2 && !previous.empty()) visit(Gram{word_seed, previous, word});
+    if (config_.max_word_ngram >= 2) {
+      visit(Gram{word_seed, previous.empty() ? text_start : previous, word});
+    }
     previous = word;
     const auto length = static_cast<int>(marked.size());
     for (int from = 0; from < length; ++from) {
@@ -105,6 +116,9 @@ void Featurizer::each_ngram(std::string_view text, Visit&& visit) const {
     }
     start = end + 1;
   }
+  if (config_.max_word_ngram >= 2 && !previous.empty()) {
+    visit(Gram{word_seed, previous, text_end});
+  }
 }
 
 void Featurizer::features(std::string_view text, std::vector<std::uint64_t>& out) const {
@@ -112,7 +126,7 @@ void Featurizer::features(std::string_view text, std::vector<std::uint64_t>& out
   each_ngram(text, [&](const Gram& gram) {
     std::uint64_t hash = hash_bytes(gram.seed, gram.first);
     if (!gram.second.empty()) hash = hash_bytes(hash_bytes(hash, " "), gram.second);
-    out.push_back(hash);
+    out.push_back(gram.seed == word_seed ? hash | word_bit : hash & ~word_bit);
   });
 }
 

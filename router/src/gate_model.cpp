@@ -98,15 +98,17 @@ struct GateModel::Impl {
   float weigh(const std::vector<std::uint64_t>& hashes, Text& text) const {
     text.resize(hashes.size());
     const float unseen = inverse_document_frequency(log_documents, 0.0);
+    const auto word_weight = static_cast<float>(config.word_weight);
     float norm = 0, known = 0;
     for (std::size_t j = 0; j < hashes.size(); ++j) {
       const std::int32_t row = ngrams.find(hashes[j]);
       const float idf = row < 0 ? unseen
                                 : inverse_document_frequency(
                                       log_documents, log_frequency[static_cast<std::size_t>(row)]);
-      text[j] = {row, idf};
-      norm += idf * idf;
-      if (row >= 0) known += idf * idf;
+      const float weight = is_word_ngram(hashes[j]) ? idf * word_weight : idf;
+      text[j] = {row, weight};
+      norm += weight * weight;
+      if (row >= 0) known += weight * weight;
     }
     const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
     for (auto& occurrence : text)
@@ -305,6 +307,8 @@ std::string GateModel::save() const {
   for (auto& array : impl.network.state())
     arrays.push_back(std::move(array));
   arrays.push_back(PackedArray::of("doubt_point", std::vector<double>{impl.doubt_point}, {1}));
+  arrays.push_back(
+      PackedArray::of("word_weight", std::vector<double>{impl.config.word_weight}, {1}));
   return pack_arrays(arrays);
 }
 
@@ -333,10 +337,19 @@ void GateModel::load(std::string_view bytes) {
         "gate model: the saved weights predate the calibrated confidence and are rebuilt from "
         "the skills' examples and the confirmed feedback");
   }
+  if (!saved.has("word_weight")) {
+    throw std::runtime_error(
+        "gate model: the saved weights predate the weighed word n-grams and are rebuilt from "
+        "the skills' examples and the confirmed feedback");
+  }
   const auto layout = saved.int64s("layout", {2});
   if (layout[0] != impl.config.dim || layout[1] != impl.config.members) {
     misfit(fmt::format("layout (dim {}, members {}; this gate has {}, {})", layout[0], layout[1],
                        impl.config.dim, impl.config.members));
+  }
+  const double word_weight = saved.doubles("word_weight", {1})[0];
+  if (word_weight != impl.config.word_weight) {
+    misfit(fmt::format("word_weight ({}; this gate has {})", word_weight, impl.config.word_weight));
   }
   const double documents = saved.doubles("documents", {1})[0];
   if (documents < 0) misfit("documents");

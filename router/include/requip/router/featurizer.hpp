@@ -19,9 +19,15 @@ std::vector<std::string> words(std::string_view text);
 // The words joined by single spaces: the form under which a request is remembered.
 std::string normalize(std::string_view text);
 
-// Turns a text into 64-bit hashes of its word 1-2-grams and character 3-5-grams. The gate
-// keeps a row for each hash it has learned from, so its table grows with what it is taught
-// rather than being sized for every n-gram there could be.
+// Whether a hash from Featurizer::features() is a word n-gram's rather than a character
+// n-gram's: its top bit says, so that the gate can weigh the two kinds apart.
+bool is_word_ngram(std::uint64_t hash);
+
+// Turns a text into 64-bit hashes of its word 1-2-grams and character 3-5-grams. The word
+// bigrams include the text's edges, "<s> first" and "last </s>": how a request opens ("set",
+// "what", "play") says much of what it asks. The gate keeps a row for each hash it has
+// learned from, so its table grows with what it is taught rather than being sized for every
+// n-gram there could be.
 class Featurizer {
  public:
   explicit Featurizer(FeaturizerConfig config = {});

@@ -20,12 +20,16 @@ struct GateConfig {
   int batch_size = 64;
   double learning_rate = 0.1;  // Adagrad, for training and for online feedback alike
   double dropout = 0.2;        // on the embedding, training only
-  int replayed = 8;            // earlier confirmations replayed with each online confirmation
-  int confirm_steps = 4;       // at most, until the confirmed skill ranks first for its text
-  int remembered = 256;        // the most recent confirmations kept for replay
+  // A word n-gram's TF-IDF weight against a character n-gram's. A word yields a dozen
+  // character n-grams, which at equal weight drown the words and word pairs that tell
+  // requests apart best.
+  double word_weight = 3.0;
+  int replayed = 8;       // earlier confirmations replayed with each online confirmation
+  int confirm_steps = 4;  // at most, until the confirmed skill ranks first for its text
+  int remembered = 256;   // the most recent confirmations kept for replay
   // The share of examples routed right whose confidence may fall below the router's
   // out-of-scope threshold: the calibration point, measured on examples held out of training.
-  double turned_away = 0.04;
+  double turned_away = 0.03;
   std::uint64_t seed = 7;
 };
 

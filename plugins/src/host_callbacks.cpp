@@ -1,6 +1,9 @@
 #include "host_callbacks.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -57,8 +60,15 @@ Message answer_host_callback(requip_host_context* context, const Message& callba
     return {{"ok", ok}, {"skills", std::move(skills)}};
   }
   if (name == "ask_follow_up") {
-    return {{"ok", api.callback_ask_follow_up(context, text("topic"),
-                                              callback.at("timeout_ms").get<std::uint32_t>())}};
+    // Converting a float, or a count past 32 bits, would give a timeout the plugin never
+    // asked for (from a float, with undefined behaviour).
+    const Message& timeout = callback.at("timeout_ms");
+    if (!timeout.is_number_unsigned() ||
+        timeout.get<std::uint64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::invalid_argument("timeout_ms is not a count of milliseconds");
+    }
+    return {
+        {"ok", api.callback_ask_follow_up(context, text("topic"), timeout.get<std::uint32_t>())}};
   }
   return {{"ok", false}};
 }

@@ -157,11 +157,15 @@ TEST_CASE("out of process: a plugin that aborts while making an instance is refu
 
 TEST_CASE("out of process: a plugin that writes into the protocol ends its host, not the agent",
           "[plugins][isolation]") {
+  // Bytes that are no frame at all, and a well-framed callback whose timeout is not a count.
+  const auto [input, reason] = GENERATE(table<std::string, std::string>(
+      {{"scribble", "wrote something other than the protocol on its channel"},
+       {"forge", "a callback could not be answered (timeout_ms is not a count"}}));
+  INFO(input);
   SharedAgent shared("misbehaves");
-  const auto reply = shared.alice.converse("scribble");
+  const auto reply = shared.alice.converse(input);
   CHECK_FALSE(reply.answered());
-  CHECK_THAT(all_of(reply.notices),
-             Catch::Contains("wrote something other than the protocol on its channel"));
+  CHECK_THAT(all_of(reply.notices), Catch::Contains(reason));
   CHECK(shared.alice.converse("count").lines == Lines{"counted 1"});
 }
 

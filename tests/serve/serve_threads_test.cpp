@@ -1,6 +1,7 @@
 // The threads a server runs its connections and turns on. (A thread stuck in a turn for good
 // is left behind by stop(): the serve tests show that through `requip serve`, which exits.)
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -23,6 +24,8 @@ void wait_until(const std::atomic<bool>& condition) {
 TEST_CASE("serve threads: stop waits for a thread on its way out of a turn that has already ended",
           "[serve][threads]") {
   boost::asio::io_context io;
+  // As a server's listener does: without work, run_one() returns at once and the thread ends.
+  const auto work = boost::asio::make_work_guard(io);
   std::atomic<std::size_t> turns_running{0};
   std::atomic<bool> counted_out{false};
   std::atomic<bool> left_turn{false};

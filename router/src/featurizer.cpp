@@ -26,7 +26,6 @@ std::uint64_t hash_bytes(std::uint64_t hash, std::string_view bytes) {
   return hash;
 }
 
-constexpr std::uint64_t word_bit = std::uint64_t{1} << 63;
 // Never a word: words hold no '<'.
 constexpr std::string_view text_start = "<s>";
 constexpr std::string_view text_end = "</s>";
@@ -39,10 +38,6 @@ struct Gram {
 };
 
 }  // namespace
-
-bool is_word_ngram(std::uint64_t hash) {
-  return (hash & word_bit) != 0;
-}
 
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> result;
@@ -126,7 +121,7 @@ void Featurizer::features(std::string_view text, std::vector<std::uint64_t>& out
   each_ngram(text, [&](const Gram& gram) {
     std::uint64_t hash = hash_bytes(gram.seed, gram.first);
     if (!gram.second.empty()) hash = hash_bytes(hash_bytes(hash, " "), gram.second);
-    out.push_back(gram.seed == word_seed ? hash | word_bit : hash & ~word_bit);
+    out.push_back(gram.seed == word_seed ? hash | word_ngram_bit : hash & ~word_ngram_bit);
   });
 }
 

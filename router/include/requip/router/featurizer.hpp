@@ -19,9 +19,14 @@ std::vector<std::string> words(std::string_view text);
 // The words joined by single spaces: the form under which a request is remembered.
 std::string normalize(std::string_view text);
 
-// Whether a hash from Featurizer::features() is a word n-gram's rather than a character
-// n-gram's: its top bit says, so that the gate can weigh the two kinds apart.
-bool is_word_ngram(std::uint64_t hash);
+// The bit of a hash from Featurizer::features() that marks a word n-gram's rather than a
+// character n-gram's, so that the gate can weigh the two kinds apart.
+inline constexpr std::uint64_t word_ngram_bit = std::uint64_t{1} << 63;
+
+// Inline: the gate asks it of every n-gram it weighs, on the routing path.
+inline bool is_word_ngram(std::uint64_t hash) {
+  return (hash & word_ngram_bit) != 0;
+}
 
 // Turns a text into 64-bit hashes of its word 1-2-grams and character 3-5-grams. The word
 // bigrams include the text's edges, "<s> first" and "last </s>": how a request opens ("set",

@@ -9,6 +9,7 @@
 #include "requip/router/evaluation.hpp"
 #include "router_report.hpp"
 #include "shared_options.hpp"
+#include "word_vectors_file.hpp"
 
 namespace requip::cli {
 
@@ -23,6 +24,7 @@ struct RouterEvalOptions {
   bool json = false;
   bool online = false;
   std::uint64_t seed = 1;
+  std::string word_vectors;  // empty: the vendored ones
   router::GateConfig gate;
 };
 
@@ -76,7 +78,8 @@ void print_out_of_scope(const router::OutOfScopeResult& figures, std::size_t row
       figures.best.threshold, figures.best.in_scope_accuracy, figures.best.oos_recall);
 }
 
-void run_router_eval(const RouterEvalOptions& options) {
+void run_router_eval(RouterEvalOptions& options) {
+  options.gate.word_vectors = word_vectors_from(options.word_vectors);
   // Progress goes to stderr so that --json output stays one clean object.
   const auto progress = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
   if (options.online) return run_online_eval(options, progress);
@@ -162,6 +165,14 @@ void add_eval_command(CLI::App& app) {
   command
       ->add_option("--word-weight", options->gate.word_weight,
                    "a word n-gram's weight against a character n-gram's")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--word-vectors", options->word_vectors,
+                      "pretrained word vectors: a file, or none (default: the vendored "
+                      "data/word_vectors.bin)");
+  command
+      ->add_option("--word-vector-weight", options->gate.word_vector_weight,
+                   "a text's mean word vector's norm against its n-grams' (1)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->callback([options] { run_router_eval(*options); });

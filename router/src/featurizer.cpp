@@ -6,14 +6,8 @@ namespace requip::router {
 
 namespace {
 
-bool word_byte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
-         c >= 0x80;
-}
-
-char lower(unsigned char c) {
-  return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-}
+using detail::lower;
+using detail::word_byte;
 
 // FNV-1a, seeded per n-gram kind so that the word "abc" and the char 3-gram "abc" differ.
 constexpr std::uint64_t fnv_prime = 1099511628211ull;
@@ -41,16 +35,7 @@ struct Gram {
 
 std::vector<std::string> words(std::string_view text) {
   std::vector<std::string> result;
-  std::string current;
-  for (unsigned char c : text) {
-    if (word_byte(c)) {
-      current.push_back(lower(c));
-    } else if (!current.empty()) {
-      result.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) result.push_back(std::move(current));
+  for_each_word(text, [&](std::string_view word) { result.emplace_back(word); });
   return result;
 }
 

@@ -45,6 +45,14 @@ constexpr std::size_t min_calibration_examples = 100;
 // the stream the gate learned next to nothing for its first thousand utterances.
 constexpr double rejection_share = 0.1;
 
+// The table row of a text's mean word vector's dimension j is the row of this n-gram, which no
+// text yields: a hash of the character kind with the word bit clear, far from any FNV value
+// in practice. Through it the vector's components enter the gate as weights of j's row, so
+// routing and learning take them with no path of their own.
+std::uint64_t vector_dimension(int j) {
+  return (0x7ec7'0000'0000'0000ull + static_cast<std::uint64_t>(j)) & ~word_ngram_bit;
+}
+
 }  // namespace
 
 struct GateModel::Impl {
@@ -56,6 +64,7 @@ struct GateModel::Impl {
   double documents = 0;
   double log_documents = 0;
   GateNetwork network;
+  std::vector<std::int32_t> vector_rows;  // (dims) the table rows of the word vectors' dimensions
   ReplayMemory memory;  // confirmations only: declared examples are learned by train()
   // The probability x support below which config.turned_away of the held-out examples routed
   // right fell; 0 when uncalibrated.
@@ -65,7 +74,9 @@ struct GateModel::Impl {
       : config(c),
         featurizer(c.features),
         network(c.dim, c.members, 1, c.seed),
-        memory(static_cast<std::size_t>(std::max(0, c.remembered)), c.seed) {}
+        memory(static_cast<std::size_t>(std::max(0, c.remembered)), c.seed) {
+    add_vector_rows();
+  }
 
   void reset(int experts) {
     ngrams.clear();
@@ -73,6 +84,29 @@ struct GateModel::Impl {
     log_frequency.clear();
     documents = log_documents = 0;
     network = GateNetwork(config.dim, config.members, experts, config.seed);
+    add_vector_rows();
+  }
+
+  // (dims, words) of the word vectors, or (0, 0): what a saved gate must match.
+  std::vector<std::int64_t> word_vectors_shape() const {
+    if (!config.word_vectors) return {0, 0};
+    return {config.word_vectors->dims(), static_cast<std::int64_t>(config.word_vectors->size())};
+  }
+
+  // Rows for the word vectors' dimensions, counted as in one document so that a saved gate's
+  // frequencies stay those of real n-grams.
+  void add_vector_rows() {
+    vector_rows.clear();
+    if (!config.word_vectors) return;
+    for (int j = 0; j < config.word_vectors->dims(); ++j) {
+      const std::int32_t row = ngrams.insert(vector_dimension(j));
+      if (static_cast<std::size_t>(row) == document_frequency.size()) {
+        document_frequency.push_back(1);
+        log_frequency.push_back(static_cast<float>(std::log1p(1.0)));
+      }
+      vector_rows.push_back(row);
+    }
+    network.add_rows(ngrams.size());
   }
 
   // A learned text: each of its n-grams gets a row if it had none, and one more document.
@@ -94,8 +128,10 @@ struct GateModel::Impl {
   }
 
   // The text's n-gram occurrences with their TF-IDF weights, L2-normalised over every
-  // occurrence, learned or not. Returns the share of the squared weight on learned n-grams.
-  float weigh(const std::vector<std::uint64_t>& hashes, Text& text) const {
+  // occurrence, learned or not, then its mean word vector's components at their rows. Returns
+  // the share of the n-grams' squared weight on learned ones.
+  float weigh(std::string_view utterance, const std::vector<std::uint64_t>& hashes,
+              Text& text) const {
     text.resize(hashes.size());
     const float unseen = inverse_document_frequency(log_documents, 0.0);
     const auto word_weight = static_cast<float>(config.word_weight);
@@ -113,6 +149,12 @@ struct GateModel::Impl {
     const float scale = norm > 0 ? 1.0f / std::sqrt(norm) : 0.0f;
     for (auto& occurrence : text)
       occurrence.weight *= scale;
+    thread_local std::vector<float> mean;
+    if (!vector_rows.empty() && config.word_vectors->text_vector(utterance, mean)) {
+      const auto weight = static_cast<float>(config.word_vector_weight);
+      for (std::size_t j = 0; j < vector_rows.size(); ++j)
+        text.push_back({vector_rows[j], weight * mean[j]});
+    }
     return known * scale * scale;
   }
 
@@ -125,7 +167,7 @@ struct GateModel::Impl {
     for (std::size_t i = 0; i < replayed.size(); ++i) {
       const auto row = static_cast<std::size_t>(replayed[i]->expert);
       if (row >= loaded.size() || !loaded[row]) continue;  // a skill that may not be chosen now
-      weigh(featurizer.features(replayed[i]->text), earlier[i]);
+      weigh(replayed[i]->text, featurizer.features(replayed[i]->text), earlier[i]);
       texts.push_back(&earlier[i]);
       targets.push_back(replayed[i]->expert);
     }
@@ -154,7 +196,7 @@ struct GateModel::Impl {
     thread_local std::vector<std::uint64_t> hashes;
     thread_local Text weighed;
     featurizer.features(text, hashes);
-    const float known = weigh(hashes, weighed);
+    const float known = weigh(text, hashes, weighed);
     const float top_score = network.probabilities(weighed, loaded, out);
     return calibrated ? known / (1.0f + std::exp(-top_score)) : known;
   }
@@ -199,7 +241,7 @@ struct GateModel::Impl {
     // The weights are fixed once the counts are: each example is weighed once, not per epoch.
     std::vector<Text> weighed(examples.size());
     for (auto i : usable)
-      weigh(featurizer.features(examples[i].text), weighed[i]);
+      weigh(examples[i].text, featurizer.features(examples[i].text), weighed[i]);
     std::mt19937_64 shuffler(config.seed);
     std::vector<const Text*> texts;
     std::vector<int> targets;
@@ -240,7 +282,7 @@ int GateModel::experts() const {
 }
 
 std::int32_t GateModel::ngrams() const {
-  return impl_->ngrams.size();
+  return impl_->ngrams.size() - static_cast<std::int32_t>(impl_->vector_rows.size());
 }
 
 void GateModel::grow(int experts) {
@@ -260,7 +302,7 @@ void GateModel::learn(std::string_view text, int expert, bool positive, const Ma
   const auto hashes = impl.featurizer.features(text);
   if (positive) impl.count_document(hashes);
   Text weighed;
-  impl.weigh(hashes, weighed);
+  impl.weigh(text, hashes, weighed);
   if (!positive) {
     // A rejection says what the text is not, which is weak evidence about its n-grams: it
     // moves the gates only, so that a run of rejections cannot close the ReLUs for good.
@@ -309,6 +351,7 @@ std::string GateModel::save() const {
   arrays.push_back(PackedArray::of("doubt_point", std::vector<double>{impl.doubt_point}, {1}));
   arrays.push_back(
       PackedArray::of("word_weight", std::vector<double>{impl.config.word_weight}, {1}));
+  arrays.push_back(PackedArray::of("word_vectors", impl.word_vectors_shape(), {2}));
   return pack_arrays(arrays);
 }
 
@@ -351,6 +394,19 @@ void GateModel::load(std::string_view bytes) {
   if (word_weight != impl.config.word_weight) {
     misfit(fmt::format("word_weight ({}; this gate has {})", word_weight, impl.config.word_weight));
   }
+  if (!saved.has("word_vectors") && impl.config.word_vectors) {
+    throw std::runtime_error(
+        "gate model: the saved weights predate the word vectors and are rebuilt from the "
+        "skills' examples and the confirmed feedback");
+  }
+  const std::vector<std::int64_t> no_vectors{0, 0};
+  const auto word_vectors =
+      saved.has("word_vectors") ? saved.int64s("word_vectors", {2}) : no_vectors;
+  if (word_vectors != impl.word_vectors_shape()) {
+    misfit(fmt::format("word_vectors ({} of {} dimensions; this gate has {} of {})",
+                       word_vectors[1], word_vectors[0], impl.word_vectors_shape()[1],
+                       impl.word_vectors_shape()[0]));
+  }
   const double documents = saved.doubles("documents", {1})[0];
   if (documents < 0) misfit("documents");
   const double doubt_point = saved.doubles("doubt_point", {1})[0];
@@ -368,7 +424,13 @@ void GateModel::load(std::string_view bytes) {
     if (df < 1) misfit("document_frequency");
     log_frequency.push_back(static_cast<float>(std::log1p(double{df})));
   }
+  std::vector<std::int32_t> vector_rows;
+  for (int j = 0; j < static_cast<int>(word_vectors[0]); ++j) {
+    vector_rows.push_back(ngrams.find(vector_dimension(j)));
+    if (vector_rows.back() == NgramRows::absent) misfit("ngrams");
+  }
   impl.network.set_state(saved, rows);  // checks the rest before it changes anything
+  impl.vector_rows = std::move(vector_rows);
   impl.ngrams = std::move(ngrams);
   impl.document_frequency = std::move(frequency);
   impl.log_frequency = std::move(log_frequency);

@@ -13,9 +13,39 @@ struct FeaturizerConfig {
   int max_char_ngram = 5;
 };
 
+namespace detail {
+
+inline bool word_byte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '\'' ||
+         c >= 0x80;
+}
+
+inline char lower(unsigned char c) {
+  return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+}  // namespace detail
+
 // Lowercase words of a text: runs of letters, digits and apostrophes (bytes >= 0x80 count as
 // letters, so UTF-8 words stay whole).
 std::vector<std::string> words(std::string_view text);
+
+// visit(std::string_view) with each of words(text) in turn, the view valid during the call.
+// Allocation-free once a per-thread buffer has grown: the gate reads words on the routing path.
+template <typename Visit>
+void for_each_word(std::string_view text, Visit&& visit) {
+  thread_local std::string word;
+  word.clear();
+  for (unsigned char c : text) {
+    if (detail::word_byte(c)) {
+      word.push_back(detail::lower(c));
+    } else if (!word.empty()) {
+      visit(std::string_view(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) visit(std::string_view(word));
+}
 // The words joined by single spaces: the form under which a request is remembered.
 std::string normalize(std::string_view text);
 

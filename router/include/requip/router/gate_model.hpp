@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "requip/router/featurizer.hpp"
+#include "requip/router/word_vectors.hpp"
 
 namespace requip::router {
 
@@ -24,12 +25,17 @@ struct GateConfig {
   // character n-grams, which at equal weight drown the words and word pairs that tell
   // requests apart best.
   double word_weight = 3.0;
+  // Pretrained word vectors, or none. The mean vector of a text's words enters the gate beside
+  // its n-grams, weighed word_vector_weight against their unit norm: it tells the gate of
+  // words its examples never held.
+  std::shared_ptr<const WordVectors> word_vectors;
+  double word_vector_weight = 1.0;
   int replayed = 8;       // earlier confirmations replayed with each online confirmation
   int confirm_steps = 4;  // at most, until the confirmed skill ranks first for its text
   int remembered = 256;   // the most recent confirmations kept for replay
   // The share of examples routed right whose confidence may fall below the router's
   // out-of-scope threshold: the calibration point, measured on examples held out of training.
-  double turned_away = 0.03;
+  double turned_away = 0.04;
   std::uint64_t seed = 7;
 };
 

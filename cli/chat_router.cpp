@@ -5,14 +5,10 @@
 #include <algorithm>
 #include <map>
 
-#include <spdlog/spdlog.h>
-
-#include <stdexcept>
-
-#include "paths.hpp"
 #include "requip/memory/store.hpp"
 #include "requip/router/router_skill.hpp"
 #include "skill_conflict_warnings.hpp"
+#include "word_vectors_file.hpp"
 
 namespace requip::cli {
 
@@ -62,34 +58,12 @@ class RoutingStats {
 
 }  // namespace
 
-namespace {
-
-// Read once per process. Without them the router still routes, on its n-grams alone: a
-// missing or damaged file is a warning, not a reason to refuse to chat.
-std::shared_ptr<const router::WordVectors> chat_word_vectors() {
-  static const auto vectors = []() -> std::shared_ptr<const router::WordVectors> {
-    const auto file = vendored_data("word_vectors.bin");
-    try {
-      if (!file.empty()) return router::WordVectors::load(file);
-      spdlog::warn(
-          "the vendored data/word_vectors.bin was not found: the router reads n-grams only; set "
-          "REQUIP_DATA_DIR to the folder holding it");
-    } catch (const std::runtime_error& error) {
-      spdlog::warn("{}; the router reads n-grams only", error.what());
-    }
-    return nullptr;
-  }();
-  return vectors;
-}
-
-}  // namespace
-
 router::RouterConfig chat_router_config() {
   router::RouterConfig config;
   config.gate.dim = 32;
   config.gate.epochs = 60;
   config.gate.batch_size = 4;
-  config.gate.word_vectors = chat_word_vectors();
+  config.gate.word_vectors = vendored_word_vectors_or_none();
   return config;
 }
 

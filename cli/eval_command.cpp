@@ -105,6 +105,8 @@ void run_router_eval(RouterEvalOptions& options) {
   fmt::print("  accuracy        {:.4f}   (TF-IDF word+char + LinearSVC: 0.882 on this split)\n",
              result.accuracy);
   fmt::print("  macro-F1        {:.4f}\n", result.macro_f1);
+  fmt::print("  word vectors    {}\n",
+             options.gate.word_vectors ? options.gate.word_vectors->identity() : "none");
   if (result.out_of_scope) print_out_of_scope(*result.out_of_scope, split.out_of_scope.size());
   fmt::print("  train           {:.2f} s\n", result.train_s);
   fmt::print("  route p50       {:.2f} us\n", result.route_p50_us);

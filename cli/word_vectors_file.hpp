@@ -12,4 +12,9 @@ namespace requip::cli {
 // file and the fix when it is missing or damaged.
 std::shared_ptr<const router::WordVectors> word_vectors_from(const std::string& choice);
 
+// The vendored word vectors, read once per process; none, with one warning, when they are
+// missing or damaged: chat's and serve's router then routes on its n-grams alone rather than
+// refuse to start.
+std::shared_ptr<const router::WordVectors> vendored_word_vectors_or_none();
+
 }  // namespace requip::cli

@@ -75,7 +75,6 @@ std::shared_ptr<const WordVectors> WordVectors::load(const std::filesystem::path
     vectors->add_row(word, scale, reinterpret_cast<const std::int8_t*>(reader.take(dims).data()));
   }
   if (!reader.done()) reader.fail("has bytes after its last word");
-  vectors->index();
   vectors->identity_ =
       fmt::format("{} ({} words, {} dimensions)", file.filename().string(), count, dims);
   return vectors;
@@ -98,24 +97,13 @@ WordVectors::WordVectors(const std::vector<std::string>& words,
       quantized[k] = static_cast<std::int8_t>(std::lround(row[k] / scale));
     add_row(words[i], scale, quantized.data());
   }
-  index();
   identity_ = fmt::format("({} words, {} dimensions)", words.size(), dims);
 }
 
 void WordVectors::add_row(std::string_view word, float scale, const std::int8_t* components) {
-  words_ += word;
-  word_ends_.push_back(words_.size());
+  rows_.emplace(word, scales_.size());  // a repeated word keeps its first row
   scales_.push_back(scale);
   components_.insert(components_.end(), components, components + dims_);
-}
-
-void WordVectors::index() {
-  rows_.reserve(word_ends_.size());
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < word_ends_.size(); ++i) {
-    rows_.emplace(std::string_view(words_.data() + begin, word_ends_[i] - begin), i);
-    begin = word_ends_[i];
-  }
 }
 
 std::ptrdiff_t WordVectors::row(std::string_view word) const {
@@ -133,11 +121,9 @@ bool WordVectors::text_vector(std::string_view text, std::vector<float>& out) co
   thread_local std::vector<float> sum;
   const auto width = static_cast<std::size_t>(dims_);
   sum.assign(width, 0.0f);
-  bool known = false;
   for_each_word(text, [&](std::string_view word) {
     const auto at = row(word);
     if (at < 0) return;
-    known = true;
     const auto index = static_cast<std::size_t>(at);
     const std::int8_t* components = components_.data() + index * width;
     const float scale = scales_[index];
@@ -147,7 +133,7 @@ bool WordVectors::text_vector(std::string_view text, std::vector<float>& out) co
   float norm = 0;
   for (const float x : sum)
     norm += x * x;
-  if (!known || norm <= 0) return false;
+  if (norm <= 0) return false;  // no word known
   const float scale = 1.0f / std::sqrt(norm);
   out.resize(width);
   for (std::size_t k = 0; k < width; ++k)

@@ -46,6 +46,7 @@ void for_each_word(std::string_view text, Visit&& visit) {
   }
   if (!word.empty()) visit(std::string_view(word));
 }
+
 // The words joined by single spaces: the form under which a request is remembered.
 std::string normalize(std::string_view text);
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,9 +24,8 @@ class WordVectors {
               int dims);
 
   int dims() const { return dims_; }
-  std::size_t size() const { return rows_.size(); }
-  // Names the set (its file name, word count and width), so a saved gate can tell whether it
-  // learned from these.
+  std::size_t size() const { return scales_.size(); }
+  // Names the set for reports: its file name, word count and width.
   const std::string& identity() const { return identity_; }
 
   // The mean of the vectors of the text's words, L2-normalised, into out (dims()). A word
@@ -34,18 +34,22 @@ class WordVectors {
   bool text_vector(std::string_view text, std::vector<float>& out) const;
 
  private:
+  // Looks a std::string_view up without making a std::string of it: the routing path.
+  struct WordHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view word) const {
+      return std::hash<std::string_view>{}(word);
+    }
+  };
+
   WordVectors() = default;
   // The word's row, or -1.
   std::ptrdiff_t row(std::string_view word) const;
   void add_row(std::string_view word, float scale, const std::int8_t* components);
-  // rows_ from words_, once it holds every word: views into a growing string would dangle.
-  void index();
 
   int dims_ = 0;
   std::string identity_;
-  std::unordered_map<std::string_view, std::size_t> rows_;  // views into words_
-  std::string words_;                                       // every word's bytes
-  std::vector<std::size_t> word_ends_;                      // (size) where each word ends
+  std::unordered_map<std::string, std::size_t, WordHash, std::equal_to<>> rows_;
   // As the file has them, a quarter of their size in floats: (size, dims) and (size).
   std::vector<std::int8_t> components_;
   std::vector<float> scales_;
